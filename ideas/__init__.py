@@ -1,0 +1,103 @@
+"""Frontline Ideas: the application factory."""
+import os
+from pathlib import Path
+
+from flask import Flask, flash, redirect, request, url_for
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ideas.config import Config, database_url, instance_secret
+from ideas.extensions import csrf, db, htmx, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app from a settings class (default `Config`) with `overrides` laid over it."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=os.environ.get("IDEAS_INSTANCE_PATH", str(ROOT / "instance")),
+    )
+    app.config.from_object(config or Config)
+    app.config.update(overrides or {})
+    configure(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_web(app)
+    register_cli(app)
+    return app
+
+
+def configure(app: Flask) -> None:
+    cfg = app.config
+    cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg.get("SQLALCHEMY_DATABASE_URI"), app.instance_path)
+    cfg.setdefault("NODE_MODULES", str(ROOT / "node_modules"))
+    cfg["SECRET_KEY"] = cfg.get("SECRET_KEY") or instance_secret(app.instance_path, "secret_key")
+    cfg["AUDIT_KEY"] = cfg.get("AUDIT_KEY") or instance_secret(app.instance_path, "audit_key")
+    # A page left open must still post: the CSRF token lives as long as a session may.
+    cfg["WTF_CSRF_TIME_LIMIT"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
+    cfg["PERMANENT_SESSION_LIFETIME"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
+    if cfg["PROXY_FIX_X_FOR"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg["PROXY_FIX_X_FOR"], x_proto=1)
+
+
+def register_extensions(app: Flask) -> None:
+    import ideas.models  # noqa: F401  (the whole schema, for Alembic)
+    from ideas.accounts.sessions import load_session_user
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.session_protection = None  # the server-side session does this job
+    login_manager.user_loader(load_session_user)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from flask import g
+
+        if g.get("session_expired"):
+            flash("Your session ended. Sign in again to carry on where you were.", "info")
+        else:
+            flash(login_manager.login_message, "info")
+        target = url_for("accounts.sign_in", next=request.full_path.rstrip("?"))
+        if htmx:
+            response = app.make_response(("", 401))
+            response.headers["HX-Redirect"] = target
+            return response
+        return redirect(target)
+
+
+def register_blueprints(app: Flask) -> None:
+    from ideas.accounts.views import bp as accounts_bp
+    from ideas.home.views import bp as home_bp
+    from ideas.web import vendor
+
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(vendor)
+
+
+def register_web(app: Flask) -> None:
+    from ideas.web import register_errorhandlers, register_security
+
+    register_security(app)
+    register_errorhandlers(app)
+
+    @app.before_request
+    def load_user_first():
+        # Validate the server-side session before the view runs, while nothing is pending.
+        from flask_login import current_user
+
+        current_user._get_current_object()
+
+
+def register_cli(app: Flask) -> None:
+    from ideas.cli import register
+
+    register(app)

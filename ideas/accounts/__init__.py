@@ -1,0 +1,1 @@
+"""Users, roles, sites and units; sign-in, sessions and passwords."""

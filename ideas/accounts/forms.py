@@ -1,0 +1,29 @@
+"""Sign-in and password forms."""
+from flask import current_app
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address."), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
+
+
+def strong_enough(form: FlaskForm, field) -> None:
+    minimum = current_app.config["PASSWORD_MIN_LENGTH"]
+    if len(field.data or "") < minimum:
+        raise ValidationError(f"Use at least {minimum} characters; a short sentence is easy to remember.")
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+    new_password = PasswordField(
+        "New password",
+        validators=[DataRequired("Enter a new password."), Length(max=1024), strong_enough],
+    )
+    confirm_password = PasswordField(
+        "New password again",
+        validators=[DataRequired("Enter the new password again."),
+                    EqualTo("new_password", "The two new passwords are not the same.")],
+    )

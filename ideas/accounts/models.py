@@ -1,0 +1,108 @@
+"""Accounts: users with roles, the sites and units they work in, their sign-in sessions."""
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ideas.clock import utcnow
+from ideas.database import UTCDateTime, db
+
+
+class Role(StrEnum):
+    MENTEE = "mentee"
+    MENTOR = "mentor"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"mentee": "Mentee", "mentor": "Mentor", "committee": "Quality committee",
+                "admin": "Administrator"}[self.value]
+
+
+def string_enum(enum_cls: type[StrEnum]) -> Enum:
+    """An enum stored as a plain string: a new value needs no ALTER TYPE."""
+    return Enum(enum_cls, native_enum=False, create_constraint=False, length=30,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    units: Mapped[list["Unit"]] = relationship(back_populates="site", order_by="Unit.name")
+
+
+class Unit(db.Model):
+    __tablename__ = "units"
+    __table_args__ = (UniqueConstraint("site_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    site: Mapped[Site] = relationship(back_populates="units")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.site.name})"
+
+
+class UserRole(db.Model):
+    __tablename__ = "user_roles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    role: Mapped[Role] = mapped_column(string_enum(Role), primary_key=True)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    role_rows: Mapped[list[UserRole]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by=UserRole.role
+    )
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def roles(self) -> set[Role]:
+        return {row.role for row in self.role_rows}
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    def set_roles(self, roles: set[Role]) -> None:
+        keep = [row for row in self.role_rows if row.role in roles]
+        have = {row.role for row in keep}
+        self.role_rows = keep + [UserRole(role=r) for r in sorted(roles - have)]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email}>"
+
+
+class UserSession(db.Model):
+    """A signed-in session, kept on the server so sign-out and timeouts really end it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(30))
+    client_address: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    user: Mapped[User] = relationship()

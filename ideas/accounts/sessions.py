@@ -1,0 +1,88 @@
+"""Server-side sessions: sign-in starts one, sign-out and timeouts end it for good.
+
+Flask keeps its session in a signed cookie that would outlive sign-out; the cookie here
+only carries a random token whose hash must match a live `UserSession` row.
+"""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app, g, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+
+from ideas.accounts.models import User, UserSession
+from ideas.clock import utcnow
+from ideas.database import db
+
+TOUCH_EVERY = timedelta(seconds=60)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> UserSession:
+    """Sign the user in on a fresh session: nothing from before sign-in survives."""
+    session.clear()
+    token = secrets.token_urlsafe(32)
+    row = UserSession(
+        token_hash=_digest(token),
+        user=user,
+        client_address=request.remote_addr,
+        user_agent=(request.user_agent.string or "")[:255],
+    )
+    db.session.add(row)
+    session["sid"] = token
+    login_user(user)
+    g.user_session = row
+    return row
+
+
+def end_session(reason: str) -> None:
+    """End the current session on the server and clear the cookie."""
+    row = g.get("user_session")
+    if row is not None and row.ended_at is None:
+        row.ended_at = utcnow()
+        row.ended_reason = reason
+    logout_user()
+    session.clear()
+
+
+def end_other_sessions(user: User, reason: str) -> None:
+    """End every live session of the user except the current one."""
+    current = g.get("user_session")
+    stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+    if current is not None and current.user_id == user.id:
+        stmt = stmt.where(UserSession.id != current.id)
+    db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason))
+
+
+def load_session_user(user_id: str) -> User | None:
+    """Flask-Login's loader: the user of a live, unexpired session, or nobody."""
+    token = session.get("sid")
+    if not token:
+        return None
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    if row is None or row.ended_at is not None or str(row.user_id) != user_id or not row.user.active:
+        session.clear()
+        return None
+    now, cfg = utcnow(), current_app.config
+    if now - row.created_at > timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"]):
+        return _expire(row, "absolute_timeout")
+    if now - row.last_seen_at > timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]):
+        return _expire(row, "idle_timeout")
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        db.session.commit()
+    g.user_session = row
+    return row.user
+
+
+def _expire(row: UserSession, reason: str) -> None:
+    row.ended_at = utcnow()
+    row.ended_reason = reason
+    db.session.commit()
+    session.clear()
+    g.session_expired = reason
+    return None

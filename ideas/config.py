@@ -1,0 +1,71 @@
+"""Settings, read from the environment (SPEC "Contract")."""
+import os
+import secrets
+from pathlib import Path
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value is None else value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """`DATABASE_URL` as SQLAlchemy wants it; SQLite in the instance folder by default."""
+    if not raw:
+        return f"sqlite:///{Path(instance_path) / 'ideas.sqlite'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def instance_secret(instance_path: str, name: str) -> str:
+    """A random key kept in the instance folder, for local use when none is configured."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    """Production defaults; every value can be set from the environment."""
+
+    TESTING = False
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    AUDIT_KEY = os.environ.get("AUDIT_KEY")
+    AUDIT_CHECKPOINT_PATH = os.environ.get("AUDIT_CHECKPOINT_PATH")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGNIN_LIMIT_ACCOUNT = os.environ.get("SIGNIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+    # Ward computers share one address, so the address limit is the looser one.
+    SIGNIN_LIMIT_ADDRESS = os.environ.get("SIGNIN_LIMIT_ADDRESS", "50 per 15 minutes")
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+    # argon2id; OWASP minimum is m=19 MiB, t=2. These are RFC 9106's low-memory choice.
+    PASSWORD_TIME_COST = int(os.environ.get("PASSWORD_TIME_COST", "3"))
+    PASSWORD_MEMORY_KIB = int(os.environ.get("PASSWORD_MEMORY_KIB", "65536"))
+    PASSWORD_PARALLELISM = int(os.environ.get("PASSWORD_PARALLELISM", "4"))
+    PASSWORD_MIN_LENGTH = 12
+    HOSPITAL_TIME_ZONE = os.environ.get("HOSPITAL_TIME_ZONE", "Europe/London")
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+
+
+class TestConfig(Config):
+    """Cheap hashing, insecure cookies over the test client, CSRF left on."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    AUDIT_KEY = "test-audit-key"
+    SESSION_COOKIE_SECURE = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    PASSWORD_TIME_COST = 1
+    PASSWORD_MEMORY_KIB = 8
+    PASSWORD_PARALLELISM = 1

@@ -1,0 +1,1 @@
+"""Each role's landing page."""

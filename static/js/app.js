@@ -1,0 +1,14 @@
+// htmx configuration (SECURITY.md): no eval, no script tags from responses, same-origin only.
+htmx.config.selfRequestsOnly = true;
+htmx.config.allowEval = false;
+htmx.config.allowScriptTags = false;
+htmx.config.historyCacheSize = 0;
+htmx.config.includeIndicatorStyles = false; // its <style> tag would break our CSP
+
+// Every htmx request carries the CSRF token from the page's meta tag.
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) {
+    event.detail.headers["X-CSRFToken"] = meta.content;
+  }
+});

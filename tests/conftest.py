@@ -1,0 +1,138 @@
+"""Fixtures: the app on a fresh database per test, factories for users, signed-in clients."""
+import os
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+from ideas import create_app
+from ideas.accounts.models import Role
+from ideas.accounts.operations import create_user as create_user_op
+from ideas.config import TestConfig
+from ideas.extensions import db, limiter
+from tests.support.databases import (
+    PostgresDatabases,
+    SQLiteDatabases,
+    in_ci,
+    is_postgres,
+    postgres_reachable,
+)
+
+PASSWORD = "correct horse battery staple"
+
+settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None, print_blob=True)
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.load_profile("ci" if in_ci() else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+def need(reason: str | None) -> None:
+    """Skip on a developer's machine without the tool; fail in CI, where it must run."""
+    if reason:
+        if in_ci():
+            pytest.fail(f"CI=true and {reason}")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("db")
+    url = os.environ.get("DATABASE_URL")
+    if is_postgres(url):
+        need(postgres_reachable(url))
+        factory = PostgresDatabases(url, tmp)
+    else:
+        factory = SQLiteDatabases(tmp)
+    yield factory
+    factory.close()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(tmp_path_factory, databases):
+    """PostgreSQL whatever DATABASE_URL says: for tests only PostgreSQL can answer."""
+    if isinstance(databases, PostgresDatabases):
+        yield databases
+        return
+    need(postgres_reachable())
+    factory = PostgresDatabases(os.environ.get("PG_TEST_URL", "postgresql://127.0.0.1:5432/test"),
+                                tmp_path_factory.mktemp("pg"))
+    yield factory
+    factory.close()
+
+
+def make_app(url: str, tmp_path: Path, **overrides):
+    return create_app(TestConfig, {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoint.json"),
+        **overrides,
+    })
+
+
+@pytest.fixture
+def app(databases, tmp_path):
+    url = databases.fresh()
+    app = make_app(url, tmp_path)
+    with app.app_context():
+        limiter.reset()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    databases.drop(url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """Factory: `create_user(Role.MENTOR, email=…)`; committed, password `PASSWORD`."""
+    counter = iter(range(1, 10_000))
+
+    def factory(*roles: Role, email: str | None = None, name: str | None = None, password: str = PASSWORD):
+        n = next(counter)
+        user = create_user_op(
+            email or f"user{n}@hospital.example",
+            name or f"Test User {n}",
+            set(roles) or {Role.MENTEE},
+            password,
+        )
+        db.session.commit()
+        return user
+
+    return factory
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "page has no CSRF meta tag"
+    return match.group(1)
+
+
+def page_token(client, path: str = "/sign-in") -> str:
+    return csrf_token(client.get(path).get_data(as_text=True))
+
+
+def sign_in(client, user_or_email, password: str = PASSWORD):
+    email = getattr(user_or_email, "email", user_or_email)
+    token = page_token(client, "/sign-in")
+    return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
+
+
+@pytest.fixture
+def signed_in(client, create_user):
+    """Factory: a client signed in as a new user with these roles."""
+
+    def factory(*roles: Role):
+        user = create_user(*roles)
+        response = sign_in(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return factory

@@ -1,0 +1,12 @@
+"""Models and migrations agree (what `flask db check` checks), on the suite's database."""
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from ideas.extensions import db
+
+
+def test_models_match_migrations(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        differences = compare_metadata(context, db.metadata)
+    assert differences == []
