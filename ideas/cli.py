@@ -3,6 +3,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user
@@ -57,7 +58,9 @@ def demo_command(host: str, port: int) -> None:
     print_sign_in(f"http://{host}:{port}/")
     app = current_app._get_current_object()
     app.config["SESSION_COOKIE_SECURE"] = False  # local plain HTTP only
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    app.config["TOTP_REQUIRED_ROLES"] = ""  # two-step sign-in stays optional in the local demo
+    click.echo("Two-step sign-in is optional in this demo; in production admin and committee must enrol.")
+    run_simple(host, port, app, threaded=True)
 
 
 def register(app: Flask) -> None:

@@ -1,13 +1,18 @@
 """Sign-in and password forms."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
+    email = EmailField("E-mail", validators=[
+        DataRequired("Enter your e-mail address."),
+        Length(max=254, message="An e-mail address has at most 254 characters."),
+        Email("Enter an e-mail address like name@hospital.example.", check_deliverability=False),
+    ])
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."), Length(max=1024, message="That is longer than any password here.")])
 
 
 def strong_enough(form: FlaskForm, field) -> None:
@@ -20,10 +25,16 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired("Enter a new password."), Length(max=1024), strong_enough],
+        validators=[DataRequired("Enter a new password."),
+                    Length(max=1024, message="Use at most 1024 characters."), strong_enough],
     )
     confirm_password = PasswordField(
         "New password again",
         validators=[DataRequired("Enter the new password again."),
                     EqualTo("new_password", "The two new passwords are not the same.")],
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField("6-digit code", validators=[DataRequired("Enter the code from your authenticator app."),
+                                                   Length(max=12, message="The code has 6 digits.")])
