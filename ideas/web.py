@@ -1,11 +1,14 @@
 """Request-wide behaviour: security headers, error pages, htmx helpers, front-end assets."""
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ideas.errors import Refusal
 from ideas.extensions import htmx, talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -40,6 +43,13 @@ def render(page: str, fragment: str, **context):
     """The fragment for an htmx swap, the whole page otherwise."""
     template = fragment if htmx and not htmx.history_restore_request else page
     return render_template(template, **context)
+
+
+def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """A UTC time as the hospital's clock shows it (template filter)."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(current_app.config["HOSPITAL_TIME_ZONE"])).strftime(fmt)
 
 
 def register_security(app: Flask) -> None:
@@ -84,6 +94,12 @@ def register_errorhandlers(app: Flask) -> None:
         }
         title, message = messages.get(error.code, (error.name, error.description))
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):
+        titles = {403: "Not allowed", 409: "Someone else changed it first", 422: "Not possible yet"}
+        return render_template("errors/error.html", code=refusal.status, title=titles.get(refusal.status, "Refused"),
+                               message=refusal.message), refusal.status
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
