@@ -9,6 +9,7 @@ from ideas.accounts.forms import ChangePasswordForm, SignInForm
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
+from ideas.audit import record, record_refusal
 from ideas.database import db
 from ideas.extensions import limiter
 
@@ -58,9 +59,11 @@ def sign_in():
             user = None
         if check_password(user, form.password.data):
             start_session(user)
+            record("user.signed_in", entity=user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next")))
         g.sign_in_failed = True
+        record_refusal("user.sign_in_failed", entity=user, changes={"email": (None, form.email.data)})
         form.form_errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
 
@@ -68,6 +71,7 @@ def sign_in():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    record("user.signed_out", entity=current_user._get_current_object())
     end_session("signed_out")
     db.session.commit()
     flash("You are signed out.", "success")
@@ -82,9 +86,11 @@ def change_password():
         user = current_user._get_current_object()
         if not check_password(user, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
+            record_refusal("user.reauthentication_failed", entity=user, reason="change password")
         else:
             set_password(user, form.new_password.data)
             end_other_sessions(user, "password_changed")
+            record("user.password_changed", entity=user)
             db.session.commit()
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
