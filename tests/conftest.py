@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
+from flask import g, request_started
 from hypothesis import settings
 
 from ideas import create_app
@@ -68,10 +69,18 @@ def make_app(url: str, tmp_path: Path, **overrides):
     })
 
 
+def fresh_g(sender, **extra) -> None:
+    """Each request starts with an empty `g`, as in production, where every request gets its own
+    app context; here the test's app context is reused, and a stale `g` would keep the CSRF token,
+    the signed-in user and the request id of the request before."""
+    vars(g._get_current_object()).clear()
+
+
 @pytest.fixture
 def app(databases, tmp_path):
     url = databases.fresh()
     app = make_app(url, tmp_path)
+    request_started.connect(fresh_g, app)
     with app.app_context():
         limiter.reset()
         yield app

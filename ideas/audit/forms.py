@@ -1,6 +1,6 @@
 """The audit page's filter, export and redaction forms."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ideas.audit.export import FORMATS
@@ -27,8 +27,8 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("Actor (name or e-mail)", validators=[Optional(), Length(max=120)])
-    action = SelectField("Action", choices=[("", "Any action")], validate_choice=False)
-    entity_type = SelectField("Entity type", choices=[("", "Any entity")], validate_choice=False)
+    action = SelectField("Action", choices=[], validate_choice=False)
+    entity_type = SelectField("Entity type", choices=[], validate_choice=False)
     date_from = DayField("From (date)", validators=[Optional()])
     date_to = DayField("To (date)", validators=[Optional()])
     idea = IntegerField("Idea number", validators=[Optional(), NumberRange(min=1, message="Enter an idea number.")])
@@ -38,8 +38,8 @@ class AuditFilterForm(FlaskForm):
             raise ValidationError("The end date is before the start date.")
 
     def offer(self, actions: list[str], entity_types: list[str]) -> "AuditFilterForm":
-        self.action.choices = [("", "Any action")] + [(a, a) for a in actions]
-        self.entity_type.choices = [("", "Any entity")] + [(t, t) for t in entity_types]
+        self.action.choices = [SelectChoice("", "Any action"), *map(SelectChoice, actions)]
+        self.entity_type.choices = [SelectChoice("", "Any entity"), *map(SelectChoice, entity_types)]
         return self
 
     def audit_filter(self) -> AuditFilter:
@@ -57,7 +57,7 @@ class ExportForm(AuditFilterForm):
     class Meta:
         csrf = True
 
-    format = SelectField("Format", choices=[(f, f.upper()) for f in FORMATS])
+    format = SelectField("Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS])
 
 
 class RedactForm(FlaskForm):

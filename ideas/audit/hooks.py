@@ -7,7 +7,7 @@
 - Rate-limit refusals are audited; every response carries its X-Request-ID.
 """
 from flask import Flask, current_app, request
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import object_session
 
 from ideas.audit import checkpoint
@@ -45,32 +45,45 @@ def _note(target: Audited, changes: dict) -> None:
         noted.changes[name] = (noted.changes[name][0], new) if name in noted.changes else (old, new)
 
 
-def _columns(mapper) -> list[str]:
-    return [attribute.key for attribute in mapper.column_attrs]
+def _stored(mapper, connection, state, attributes: list) -> dict:
+    """What the row holds in the database for attributes the session never loaded."""
+    if not attributes or not state.identity:
+        return {}
+    row = connection.execute(select(*(attribute.columns[0] for attribute in attributes)).where(
+        *(column == value for column, value in zip(mapper.primary_key, state.identity)))).first()
+    return {} if row is None else {attribute.key: value for attribute, value in zip(attributes, row)}
 
 
 @event.listens_for(Audited, "after_insert", propagate=True)
 def _inserted(mapper, connection, target):
     loaded = inspect(target).dict
-    _note(target, {key: (None, loaded[key]) for key in _columns(mapper) if loaded.get(key) is not None})
+    _note(target, {attribute.key: (None, loaded[attribute.key]) for attribute in mapper.column_attrs
+                   if loaded.get(attribute.key) is not None})
 
 
 @event.listens_for(Audited, "before_update", propagate=True)
-def _updated(mapper, connection, target):
-    attributes = inspect(target).attrs
-    changes = {}
-    for key in _columns(mapper):
-        history = attributes[key].history
+def _updating(mapper, connection, target):
+    state = inspect(target)
+    changes, unloaded = {}, []
+    for attribute in mapper.column_attrs:
+        history = state.attrs[attribute.key].history
         if history.has_changes():
-            changes[key] = (history.deleted[0] if history.deleted else None,
-                            history.added[0] if history.added else None)
+            changes[attribute.key] = (history.deleted[0] if history.deleted else None,
+                                      history.added[0] if history.added else None)
+            if not history.deleted:  # set without being loaded first
+                unloaded.append(attribute)
+    for key, old in _stored(mapper, connection, state, unloaded).items():
+        changes[key] = (old, changes[key][1])
     _note(target, changes)
 
 
-@event.listens_for(Audited, "after_delete", propagate=True)
-def _deleted(mapper, connection, target):
-    loaded = inspect(target).dict
-    _note(target, {key: (loaded[key], None) for key in _columns(mapper) if loaded.get(key) is not None})
+@event.listens_for(Audited, "before_delete", propagate=True)
+def _deleting(mapper, connection, target):
+    state = inspect(target)
+    old = {attribute.key: state.dict[attribute.key] for attribute in mapper.column_attrs
+           if attribute.key in state.dict}
+    old.update(_stored(mapper, connection, state, [a for a in mapper.column_attrs if a.key not in old]))
+    _note(target, {key: (value, None) for key, value in old.items() if value is not None})
 
 
 @event.listens_for(db.session, "before_commit")

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     stream_with_context, url_for
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ideas.accounts.models import Role
 from ideas.audit.export import CONTENT_TYPES, export_chunks, record_export
@@ -68,7 +69,7 @@ def export():
 
 def _redact_form(event: AuditEvent) -> RedactForm:
     form = RedactForm()
-    form.field.choices = [(name, name) for name in redactable_fields(event)]
+    form.field.choices = [SelectChoice(name) for name in redactable_fields(event)]
     return form
 
 
