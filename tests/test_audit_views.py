@@ -84,6 +84,7 @@ def test_a_date_range_in_the_hospitals_days(app, client, admin):
     ({"date_from": "31/12/2026"}, "Enter a date as year-month-day"),
     ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "The end date is before the start date."),
     ({"idea": "seven"}, "Not a valid integer value"),
+    ({"idea": "0"}, "Enter an idea number."),
 ])
 def test_a_bad_filter_is_explained_and_kept(client, admin, query, message):
     response = client.get("/admin/audit", query_string=query)
@@ -174,5 +175,11 @@ def test_a_field_already_redacted_cannot_be_redacted_again(client, admin):
     assert response.status_code == 422 and "Not a valid choice" in response.get_data(as_text=True)
 
 
-def test_an_unknown_event_is_404(client, admin):
-    assert client.get("/admin/audit/events/999").status_code == 404
+@pytest.mark.parametrize("path", ["/admin/audit/events/999", f"/admin/audit/events/{10**20}"])
+def test_an_unknown_event_is_404(client, admin, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("query", [{"before": 10**20}, {"after": -5}, {"idea": 10**12}])
+def test_numbers_out_of_range_are_never_a_server_error(client, admin, query):
+    assert client.get("/admin/audit", query_string=query).status_code in (200, 422)

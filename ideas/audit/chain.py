@@ -5,7 +5,6 @@ bytes are sorted-key compact UTF-8 JSON of the event's fields, with each changed
 replaced by a salted, keyed digest; the values themselves are stored beside the event, so
 one can be redacted (value and salt removed) while the chain still verifies.
 """
-import hashlib
 import hmac
 import json
 from collections.abc import Callable
@@ -73,7 +72,7 @@ def value_text(field_name: str, value) -> str:
 
 
 def mac(key: str, *parts: bytes) -> str:
-    return hmac.new(key.encode("utf-8"), b"".join(parts), hashlib.sha256).hexdigest()
+    return hmac.digest(key.encode("utf-8"), b"".join(parts), "sha256").hex()
 
 
 def seal(key: str, prev_hash: str, data: bytes) -> str:
@@ -89,6 +88,10 @@ def value_digest(key: str, salt: str, text: str) -> str:
 def key_id(key: str) -> str:
     """A short fingerprint naming the key, so a wrong key is told apart from an edit."""
     return mac(key, b"frontline-ideas audit key")[:16]
+
+
+def same(value):
+    return value
 
 
 @dataclass(frozen=True)
@@ -172,7 +175,7 @@ class ChainCheck:
 
     key: str
     complete: bool = True
-    render: Callable = lambda value: value
+    render: Callable = same
     anchor: tuple[int, str] | None = None
     report: Report = field(default_factory=Report)
     _claims: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
@@ -231,17 +234,18 @@ class ChainCheck:
             return Problem(n, EDITED, "its previous hash does not match the hash of the event before it")
         if not hmac.compare_digest(seal(self.key, event.prev_hash, event.canonical), event.hash):
             return Problem(n, EDITED, "its hash does not match its contents")
+        changes = document.pop("changes", {})
         return (self._check_fields(n, document, event.fields)
-                or self._check_values(n, document.get("changes", {}), event.values)
+                or self._check_values(n, changes, event.values)
                 or self._check_claims(n, document)
                 or self._check_anchor(event))
 
     def _check_fields(self, n: int, document: dict, fields: dict) -> Problem | None:
-        for name in sorted(set(document) - {"changes"} | set(fields)):
-            sealed = self.render(document.get(name))
-            if fields.get(name) != sealed:
-                return Problem(n, EDITED, f"{name} reads {fields.get(name)!r} but was sealed as {sealed!r}")
-        return None
+        sealed = document if self.render is same else {name: self.render(value) for name, value in document.items()}
+        if sealed == fields:
+            return None
+        name = min(name for name in sealed.keys() | fields.keys() if sealed.get(name) != fields.get(name))
+        return Problem(n, EDITED, f"{name} reads {fields.get(name)!r} but was sealed as {sealed.get(name)!r}")
 
     def _check_values(self, n: int, changes: dict, values: tuple[StoredValue, ...]) -> Problem | None:
         stored = {(v.field, v.side): v for v in values}

@@ -23,7 +23,7 @@ def verify_command() -> None:
 
 @audit.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="csv or json.")
-@click.option("--idea", "idea_id", type=click.IntRange(min=1), help="Only this idea's events.")
+@click.option("--idea", "idea_id", type=click.IntRange(1, 2**31 - 1), help="Only this idea's events.")
 @click.option("--output", type=click.Path(dir_okay=False, writable=True), help="A file (default: standard output).")
 @with_appcontext
 def export_command(fmt: str, idea_id: int | None, output: str | None) -> None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict
 
 from ideas.audit.chain import BAD_KEY, EDITED, TRUNCATED, ChainCheck, Problem, Report, StoredEvent, StoredValue, \
-    canonical, key_id, utc_text
+    canonical, key_id, same, utc_text
 from ideas.audit.models import EVENT_FIELDS
 from ideas.audit.queries import AuditFilter, stream_events
 from ideas.audit.writer import record
@@ -114,7 +114,7 @@ def read_export(text: str) -> tuple[dict, list[StoredEvent], str, Callable]:
         data = json.loads(text)
         events = [_stored(e["sequence"], e["prev_hash"], e["hash"], e["canonical"], e["fields"], e["values"])
                   for e in data["events"]]
-        return data["export"], events, data["seal"], lambda value: value
+        return data["export"], events, data["seal"], same
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     if not rows or rows[-1]["sequence"] != SEAL_ROW:
         raise ValueError("the CSV has no seal row")

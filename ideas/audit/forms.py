@@ -31,7 +31,8 @@ class AuditFilterForm(FlaskForm):
     entity_type = SelectField("Entity type", choices=[], validate_choice=False)
     date_from = DayField("From (date)", validators=[Optional()])
     date_to = DayField("To (date)", validators=[Optional()])
-    idea = IntegerField("Idea number", validators=[Optional(), NumberRange(min=1, message="Enter an idea number.")])
+    idea = IntegerField("Idea number", validators=[
+        Optional(), NumberRange(min=1, max=2**31 - 1, message="Enter an idea number.")])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -6,7 +6,7 @@ from sqlalchemy import BigInteger, ForeignKey, Index, LargeBinary, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import User, string_enum
-from ideas.audit.chain import StoredEvent, StoredValue, plain, utc_text
+from ideas.audit.chain import plain, utc_text
 from ideas.database import UTCDateTime, db
 
 
@@ -94,26 +94,15 @@ EVENT_FIELDS = (
 )
 
 
-def event_fields(event) -> dict:
-    """The sealed fields of an event (an AuditEvent or a row of its table), as JSON values."""
-    fields = {name: getattr(event, name) for name in EVENT_FIELDS}
-    fields["occurred_at"] = utc_text(event.occurred_at)
-    fields["actor_roles"] = event.actor_roles.split(",") if event.actor_roles else []
-    fields["outcome"] = plain(event.outcome)
+def event_fields(event: AuditEvent) -> dict:
+    """The sealed fields of an event, as JSON values."""
+    return sealed_fields([getattr(event, name) for name in EVENT_FIELDS])
+
+
+def sealed_fields(column_values) -> dict:
+    """The EVENT_FIELDS columns' values, in that order, as the JSON values the chain seals."""
+    fields = dict(zip(EVENT_FIELDS, column_values, strict=True))
+    fields["occurred_at"] = utc_text(fields["occurred_at"])
+    fields["actor_roles"] = fields["actor_roles"].split(",") if fields["actor_roles"] else []
+    fields["outcome"] = plain(fields["outcome"])
     return fields
-
-
-def stored_value(value) -> StoredValue:
-    return StoredValue(
-        field=value.field, side=plain(value.side), value=value.value, salt=value.salt, digest=value.digest,
-        redacted_at=value.redacted_at and utc_text(value.redacted_at),
-        redacted_by=value.redacted_by_id, redacted_in=value.redacted_in,
-    )
-
-
-def stored_event(event, values) -> StoredEvent:
-    """An event and its values (model instances or table rows) in the chain check's terms."""
-    return StoredEvent(
-        sequence=event.sequence, prev_hash=event.prev_hash, hash=event.hash, canonical=bytes(event.canonical),
-        fields=event_fields(event), values=tuple(stored_value(v) for v in values),
-    )

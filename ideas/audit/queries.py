@@ -8,8 +8,8 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ideas.accounts.models import User
-from ideas.audit.chain import StoredEvent
-from ideas.audit.models import AuditEvent, AuditValue, stored_event
+from ideas.audit.chain import StoredEvent, StoredValue, plain, utc_text
+from ideas.audit.models import EVENT_FIELDS, AuditEvent, AuditValue, sealed_fields
 from ideas.clock import start_of_local_day
 from ideas.database import db
 
@@ -91,10 +91,11 @@ def distinct_values(column) -> list[str]:
 def stream_events(conditions: list = (), through: int | None = None) -> Iterator[StoredEvent]:
     """Events (with their values) in sequence order, read in batches."""
     events, values = AuditEvent.__table__, AuditValue.__table__
+    columns = [events.c[name] for name in EVENT_FIELDS] + [events.c.prev_hash, events.c.hash, events.c.canonical]
     bound = [events.c.sequence <= through] if through is not None else []
     after = 0
     while True:
-        rows = db.session.execute(select(events).where(events.c.sequence > after, *conditions, *bound)
+        rows = db.session.execute(select(*columns).where(events.c.sequence > after, *conditions, *bound)
                                   .order_by(events.c.sequence).limit(BATCH)).all()
         if not rows:
             return
@@ -102,7 +103,17 @@ def stream_events(conditions: list = (), through: int | None = None) -> Iterator
         numbers = [row.sequence for row in rows]
         for value in db.session.execute(select(values).where(values.c.event_sequence.in_(numbers))
                                         .order_by(values.c.id)):
-            by_event[value.event_sequence].append(value)
+            by_event[value.event_sequence].append(_stored_value(value))
         for row in rows:
-            yield stored_event(row, by_event[row.sequence])
+            yield StoredEvent(sequence=row.sequence, prev_hash=row.prev_hash, hash=row.hash,
+                              canonical=bytes(row.canonical), fields=sealed_fields(row[:len(EVENT_FIELDS)]),
+                              values=tuple(by_event[row.sequence]))
         after = numbers[-1]
+
+
+def _stored_value(value) -> StoredValue:
+    return StoredValue(
+        field=value.field, side=plain(value.side), value=value.value, salt=value.salt, digest=value.digest,
+        redacted_at=value.redacted_at and utc_text(value.redacted_at),
+        redacted_by=value.redacted_by_id, redacted_in=value.redacted_in,
+    )

@@ -17,6 +17,7 @@ from ideas.extensions import htmx
 from ideas.web import render
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+MAX_SEQUENCE = 2**63 - 1  # a BIGINT
 
 
 @bp.before_request
@@ -24,6 +25,12 @@ bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 def admins_only():
     if not current_user.has_role(Role.ADMIN):
         abort(403)
+
+
+def _sequence_arg(name: str) -> int | None:
+    """A page boundary from the query string; anything that is not a sequence number is ignored."""
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 <= value <= MAX_SEQUENCE else None
 
 
 def _offer(form: AuditFilterForm) -> AuditFilterForm:
@@ -35,8 +42,7 @@ def _events_page(form: AuditFilterForm):
     page = Page([], None, None)
     if valid:
         conditions = form.audit_filter().conditions(current_app.config["HOSPITAL_TIME_ZONE"])
-        page = page_of_events(conditions, before=request.args.get("before", type=int),
-                              after=request.args.get("after", type=int))
+        page = page_of_events(conditions, before=_sequence_arg("before"), after=_sequence_arg("after"))
     # htmx swaps only 2xx answers, so the fragment with its errors comes back as 200.
     status = 200 if valid or htmx else 422
     return render("audit/index.html", "audit/_events.html", form=form, listing=page,
@@ -73,13 +79,13 @@ def _redact_form(event: AuditEvent) -> RedactForm:
     return form
 
 
-@bp.get("/events/<int:sequence>")
+@bp.get(f"/events/<int(max={MAX_SEQUENCE}):sequence>")
 def event(sequence: int):
     audit_event = db.get_or_404(AuditEvent, sequence)
     return render_template("audit/event.html", event=audit_event, form=_redact_form(audit_event))
 
 
-@bp.post("/events/<int:sequence>/redact")
+@bp.post(f"/events/<int(max={MAX_SEQUENCE}):sequence>/redact")
 def redact_value(sequence: int):
     audit_event = db.get_or_404(AuditEvent, sequence)
     form = _redact_form(audit_event)

@@ -99,10 +99,7 @@ def append(session: Session, action: str, *, who: tuple[int | None, str, str],
         idea_id=idea_id, reason=reason or None, meaning=meaning or None, prev_hash=prev_hash,
         **_request_details(),
     )
-    values, digests = _values(key, changes or {})
-    event.canonical = canonical({**event_fields(event), "changes": digests})
-    event.hash = seal(key, prev_hash, event.canonical)
-    event.values = values
+    seal_event(key, event, changes or {})
     session.add(event)
     session.flush()
     audit = transaction_audit(session)
@@ -110,6 +107,14 @@ def append(session: Session, action: str, *, who: tuple[int | None, str, str],
         audit.covered.add(owner)
     audit.head = (event.sequence, event.hash)
     return event
+
+
+def seal_event(key: str, event: AuditEvent, changes: dict) -> None:
+    """Put the changed values beside the event and seal its canonical bytes onto its prev_hash."""
+    values, digests = _values(key, changes)
+    event.canonical = canonical({**event_fields(event), "changes": digests})
+    event.hash = seal(key, event.prev_hash, event.canonical)
+    event.values = values
 
 
 def request_id() -> str:
@@ -152,7 +157,8 @@ def _request_details() -> dict:
 
 def _values(key: str, changes: dict) -> tuple[list[AuditValue], dict]:
     rows, digests = [], {}
-    for name, (old, new) in sorted(((str(name)[:100], pair) for name, pair in changes.items()), key=lambda item: item[0]):
+    for name, (old, new) in sorted(((str(name)[:100], pair) for name, pair in changes.items()),
+                                   key=lambda item: item[0]):
         for side, value in ((Side.OLD, old), (Side.NEW, new)):
             stored, salt = value_text(name, value), secrets.token_hex(16)
             digest = value_digest(key, salt, stored)
