@@ -99,8 +99,13 @@ def edit_value(data):
     data["events"][1]["values"][1]["value"] = '"Nothing to see"'
 
 
+def garble_salt(data):
+    data["events"][1]["values"][0]["salt"] = ["not", "hex"]
+
+
 @pytest.mark.parametrize(("change", "sequence", "kind"), [
     (drop_second, 2, "missing"), (rename_actor, 1, "edited"), (forge_reason, 3, "edited"), (edit_value, 2, "edited"),
+    (garble_salt, 2, "edited"),
 ])
 def test_a_tampered_export_is_caught(runner, tmp_path, trail, change, sequence, kind):
     path = tmp_path / "tampered.json"

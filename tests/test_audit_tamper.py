@@ -99,6 +99,8 @@ TAMPERING = {
     "a forged redaction": ([f"UPDATE audit_values SET value = NULL, salt = NULL, redacted_at = '2026-01-01', "
                             f"redacted_by_id = 1, redacted_in = 6 WHERE event_sequence = {CHANGED}"],
                            CHANGED, "edited"),
+    "a salt made nonsense": ([f"UPDATE audit_values SET salt = 'zz' WHERE event_sequence = {CHANGED}"],
+                             CHANGED, "edited"),
     "a previous hash edited": ([f"UPDATE audit_events SET prev_hash = '{'0' * 64}' WHERE sequence = 6"], 6, "edited"),
     "an event deleted": (["DELETE FROM audit_events WHERE sequence = 4"], 4, "missing"),
     "the first event deleted": (["DELETE FROM audit_values WHERE event_sequence = 1",

@@ -186,7 +186,10 @@ class ChainCheck:
     def add(self, event: StoredEvent) -> bool:
         """Check one event; False once a problem is found (then stop feeding)."""
         if self.report.problem is None:
-            self.report.problem = self._check(event)
+            try:
+                self.report.problem = self._check(event)
+            except (AttributeError, KeyError, TypeError, ValueError) as error:  # stored values are not sealed
+                self.report.problem = Problem(event.sequence, EDITED, f"it is malformed ({error})")
             if self.report.problem is None:
                 report = self.report
                 report.events += 1

@@ -95,12 +95,12 @@ def _backstop(session):
     if audit is None or not audit.unrecorded:
         return
     unrecorded, audit.unrecorded = audit.unrecorded, {}
-    who = actor_details(None)
-    for (table, entity_id), noted in unrecorded.items():
-        if noted.owner not in audit.covered:
-            append(session, f"{table}.changed_unrecorded", who=who, entity=(table, entity_id, None),
-                   owner=noted.owner, idea_id=noted.idea_id, changes=noted.changes, reason=None,
-                   meaning=None, outcome="success")
+    uncovered = [(key, noted) for key, noted in unrecorded.items() if noted.owner not in audit.covered]
+    who = actor_details(None) if uncovered else None
+    for (table, entity_id), noted in uncovered:
+        append(session, f"{table}.changed_unrecorded", who=who, entity=(table, entity_id, None),
+               owner=noted.owner, idea_id=noted.idea_id, changes=noted.changes, reason=None,
+               meaning=None, outcome="success")
 
 
 @event.listens_for(db.session, "after_commit")
