@@ -1,4 +1,5 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
 from ideas.accounts.models import Role, Site, Unit, User, UserRole, UserSession
+from ideas.audit.models import AuditEvent, AuditValue
 
-__all__ = ["Role", "Site", "Unit", "User", "UserRole", "UserSession"]
+__all__ = ["AuditEvent", "AuditValue", "Role", "Site", "Unit", "User", "UserRole", "UserSession"]
