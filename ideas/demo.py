@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from ideas.accounts.models import Role, Site, Unit, User
 from ideas.accounts.operations import create_user
+from ideas.audit import record
 from ideas.database import db
 
 DEMO_PASSWORD = "frontline-demo-2026"
@@ -30,7 +31,11 @@ def seed_demo() -> None:
     for site_name, unit_names in DEMO_UNITS.items():
         site = Site(name=site_name)
         db.session.add(site)
-        db.session.add_all(Unit(site=site, name=name) for name in unit_names)
+        record("site.created", entity=site, changes={"name": (None, site_name)})
+        for name in unit_names:
+            unit = Unit(site=site, name=name)
+            db.session.add(unit)
+            record("unit.created", entity=unit, changes={"name": (None, name), "site_id": (None, site.id)})
     for email, name, roles in DEMO_USERS:
         create_user(email, name, roles, DEMO_PASSWORD)
     seed_demo_ideas()

@@ -1,13 +1,12 @@
 """Request-wide behaviour: security headers, error pages, htmx helpers, front-end assets."""
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, send_from_directory
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ideas.clock import local_time
 from ideas.errors import Refusal
 from ideas.extensions import htmx, talisman
 
@@ -45,11 +44,11 @@ def render(page: str, fragment: str, **context):
     return render_template(template, **context)
 
 
-def local_time(value: datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
-    """A UTC time as the hospital's clock shows it (template filter)."""
-    if value is None:
-        return ""
-    return value.astimezone(ZoneInfo(current_app.config["HOSPITAL_TIME_ZONE"])).strftime(fmt)
+def register_filters(app: Flask) -> None:
+    @app.template_filter("local_time")
+    def local_time_filter(moment, fmt: str = "%d %b %Y, %H:%M:%S %Z") -> str:
+        """A stored UTC time as the hospital's clock shows it."""
+        return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime(fmt)
 
 
 def register_security(app: Flask) -> None:

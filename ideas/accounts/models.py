@@ -7,7 +7,7 @@ from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.clock import utcnow
-from ideas.database import UTCDateTime, db
+from ideas.database import Audited, UTCDateTime, db
 
 
 class Role(StrEnum):
@@ -28,7 +28,7 @@ def string_enum(enum_cls: type[StrEnum]) -> Enum:
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Site(db.Model):
+class Site(Audited, db.Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,7 +36,7 @@ class Site(db.Model):
     units: Mapped[list["Unit"]] = relationship(back_populates="site", order_by="Unit.name")
 
 
-class Unit(db.Model):
+class Unit(Audited, db.Model):
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("site_id", "name"),)
 
@@ -50,14 +50,17 @@ class Unit(db.Model):
         return f"{self.name} ({self.site.name})"
 
 
-class UserRole(db.Model):
+class UserRole(Audited, db.Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(string_enum(Role), primary_key=True)
 
+    def audit_owner(self) -> tuple[str, str]:
+        return "users", str(self.user_id)  # a user's audit event covers their roles
 
-class User(UserMixin, db.Model):
+
+class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

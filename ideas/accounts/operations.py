@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from ideas.accounts.models import Role, User
 from ideas.accounts.passwords import set_password
+from ideas.audit import record
 from ideas.database import db
 from ideas.errors import Invalid
 
@@ -30,4 +31,6 @@ def create_user(email: str, name: str, roles: set[Role], password: str | None = 
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
+    record("user.created", entity=user, changes={
+        "email": (None, user.email), "name": (None, user.name), "roles": (None, sorted(roles))})
     return user
