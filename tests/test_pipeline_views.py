@@ -84,7 +84,7 @@ def test_signed_out_goes_to_sign_in(client, people, method, path):
         assert response.headers["Location"].startswith("/sign-in?next=")
 
 
-@pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.WITHDRAWN])
+@pytest.mark.parametrize("stage", [Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.DECLINED])
 def test_mentors_see_their_queue_and_their_ideas_only(client, people, create_user, stage):
     idea = make_idea(people["submitter"], stage, mentor=people["mentor"])
     other = create_user(Role.MENTOR)

@@ -2,6 +2,7 @@
 so the web, the API and the command line refuse the same things with the same messages."""
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.errors import Refusal
@@ -32,8 +33,8 @@ class IdeaForm(ShowsRefusals, FlaskForm):
     problem = TextAreaField(L["problem"], description="What goes wrong for patients or staff, and how often.")
     proposed_change = TextAreaField(L["proposed_change"], description="What you would do differently.")
     expected_benefit = TextAreaField(L["expected_benefit"], description="What would get better, and for whom.")
-    benefits = CheckboxesField(L["benefits"], choices=[(b.value, b.label) for b in Benefit], validate_choice=False)
-    category = SelectField(L["category"], choices=[("", "Choose a category")] + [(c.value, c.label) for c in Category],
+    benefits = CheckboxesField(L["benefits"], choices=[SelectChoice(b.value, b.label) for b in Benefit], validate_choice=False)
+    category = SelectField(L["category"], choices=[SelectChoice("", "Choose a category"), *(SelectChoice(c.value, c.label) for c in Category)],
                            validate_choice=False)
     tags = StringField(L["tags"], description="Words to find it by, separated by commas.")
     unit = SelectField(L["unit"], choices=[], validate_choice=False)

@@ -2,7 +2,8 @@
 
 Edits keep history through the audit trail: every change is an `idea.edited` event with each
 field's old and new value, every stage change an `idea.transition` event (from, to, reason,
-version), so there is no separate revision table to keep in step.
+version), so there is no separate revision table to keep in step. The models are `Audited`:
+a change no operation recorded still reaches the trail through the audit backstop.
 """
 from datetime import datetime
 from enum import StrEnum
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import Unit, User, string_enum
 from ideas.clock import utcnow
-from ideas.database import UTCDateTime, db
+from ideas.database import Audited, UTCDateTime, db
 from ideas.pipeline.workflow import Stage
 
 
@@ -58,7 +59,14 @@ idea_co_authors = Table(
 )
 
 
-class IdeaBenefit(db.Model):
+class IdeaPart(Audited):
+    """A row that belongs to an idea: the idea's audit event accounts for changing it."""
+
+    def audit_owner(self) -> tuple[str, str]:
+        return "ideas", str(self.idea_id)
+
+
+class IdeaBenefit(IdeaPart, db.Model):
     """One ticked benefit of an idea (a multi-select kept as rows, so lists can filter by it)."""
 
     __tablename__ = "idea_benefits"
@@ -67,7 +75,7 @@ class IdeaBenefit(db.Model):
     benefit: Mapped[Benefit] = mapped_column(string_enum(Benefit), primary_key=True)
 
 
-class IdeaTag(db.Model):
+class IdeaTag(IdeaPart, db.Model):
     """One tag of an idea, lower-cased."""
 
     __tablename__ = "idea_tags"
@@ -76,7 +84,7 @@ class IdeaTag(db.Model):
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
-class Idea(db.Model):
+class Idea(Audited, db.Model):
     __tablename__ = "ideas"
     __table_args__ = (Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),)
 
@@ -117,6 +125,9 @@ class Idea(db.Model):
     @property
     def tags(self) -> list[str]:
         return [row.tag for row in self.tag_rows]
+
+    def audit_idea_id(self) -> int | None:
+        return self.id
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.stage}>"

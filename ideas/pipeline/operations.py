@@ -29,7 +29,7 @@ def create_draft(actor: User, fields: Mapping[str, object] | None = None) -> Ide
     if not actor.has_role(Role.MENTEE):
         raise Forbidden("Only mentees write ideas; ask an administrator for the mentee role.")
     idea = Idea(submitter=actor, stage=Stage.DRAFT)
-    changes = _assign(idea, actor, fields or {})
+    changes = {name: (None, new) for name, (_, new) in _assign(idea, actor, fields or {}).items()}
     db.session.add(idea)
     db.session.flush()
     record("idea.created", entity=idea, idea_id=idea.id, changes=changes, actor=actor)
@@ -110,8 +110,9 @@ def _assign(idea: Idea, actor: User, fields: Mapping[str, object]) -> dict:
     new = {name: _clean(name, value, idea, actor) for name, value in fields.items()}
     old = {name: _current(idea, name) for name in new}
     changed = {name: (old[name], new[name]) for name in new if (old[name] or None) != (new[name] or None)}
-    for name, (_, value) in changed.items():
-        _set(idea, name, value)
+    with db.session.no_autoflush:  # one UPDATE, so one version step, however many fields changed
+        for name, (_, value) in changed.items():
+            _set(idea, name, value)
     return changed
 
 

@@ -4,6 +4,8 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from ideas.accounts.models import Role, Unit, User, UserRole
 from ideas.database import db
@@ -55,8 +57,8 @@ def mine():
 def idea_form(idea: Idea | None) -> IdeaForm:
     """The form, filled from the request when one was posted, else from the idea."""
     form = IdeaForm(data=_form_data(idea) if idea is not None and request.method == "GET" else None)
-    form.unit.choices = [("", "Choose your unit")] + [
-        (str(unit.id), unit.label) for unit in db.session.scalars(select(Unit).order_by(Unit.name))]
+    units = db.session.scalars(select(Unit).options(joinedload(Unit.site)).order_by(Unit.name))
+    form.unit.choices = [SelectChoice("", "Choose your unit"), *(SelectChoice(str(u.id), u.label) for u in units)]
     return form
 
 
@@ -201,12 +203,13 @@ def act(idea_id: int, action: str):
                 raise
             form.show(refusal)
         else:
-            flash(f"Done: {done.label.lower()}. The idea is now {done.target.label.lower()}.", "success")
+            flash(f"Done. The idea is now {done.target.phrase}.", "success")
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
     elif row is None:
         check(action, facts, actor)  # not offered now: answer why, with the refusal's status
-    return render_template("pipeline/action.html", idea=idea, row=row, form=form,
-                           label=next(t.label for t in TRANSITIONS if t.action == action))
+    # After a conflict the action may be gone: its fields stay on the page with what was typed.
+    shown = row or next(t for t in TRANSITIONS if t.action == action)
+    return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None, form=form)
 
 
 def _mentor_choices() -> list[tuple[str, str]]:
@@ -214,4 +217,4 @@ def _mentor_choices() -> list[tuple[str, str]]:
         return []
     mentors = db.session.scalars(select(User).join(UserRole).where(
         UserRole.role == Role.MENTOR, User.active.is_(True)).order_by(User.name))
-    return [("", "Choose a mentor")] + [(str(m.id), m.name) for m in mentors]
+    return [SelectChoice("", "Choose a mentor"), *(SelectChoice(str(m.id), m.name) for m in mentors)]

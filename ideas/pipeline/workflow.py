@@ -30,6 +30,13 @@ class Stage(StrEnum):
     def label(self) -> str:
         return self.value.replace("_", " ").replace("scale up", "scale-up").capitalize()
 
+    @property
+    def phrase(self) -> str:
+        """How a sentence says an idea is at this stage: "The idea is now in mentor review"."""
+        return {"draft": "a draft", "submitted": "submitted", "revision": "back with its team for revision",
+                "adopted": "adopted", "declined": "declined", "withdrawn": "withdrawn", "stopped": "stopped",
+                }.get(self.value, "in " + self.label.lower())
+
 
 CLOSED = frozenset({Stage.ADOPTED, Stage.DECLINED, Stage.WITHDRAWN, Stage.STOPPED})
 # Everybody sees ideas from pilot onward, stopped ones included: failures teach too.
