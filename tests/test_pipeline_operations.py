@@ -1,8 +1,14 @@
 """The operations: the only code that creates, edits and moves ideas, with their audit events."""
+import pathlib
+import re
+
 import pytest
+from sqlalchemy import select
 from ideas.accounts.models import Role
 from ideas.database import db
+from ideas.demo import seed_demo
 from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible
+from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
 from ideas.pipeline.workflow import Stage
 from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
@@ -200,10 +206,19 @@ def test_a_refused_action_leaves_no_event(mentee, mentor):
 
 def test_stage_is_assigned_only_by_the_operations():
     """The rule "nothing else assigns idea.stage", checked in the source."""
-    import pathlib
-    import re
-
     root = pathlib.Path(__file__).resolve().parents[1] / "ideas"
     offenders = [str(path.relative_to(root)) for path in root.rglob("*.py")
                  if re.search(r"\.stage\s*=[^=]", path.read_text()) and path.name != "operations.py"]
     assert offenders == []
+
+
+def test_demo_ideas_reach_their_stages_through_the_operations(runner):
+    seed_demo()
+    ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
+    assert [idea.stage for idea in ideas] == [Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION,
+                                             Stage.WITHDRAWN]
+    assert ideas[2].mentor is not None
+    for idea in ideas:
+        moves = [e for e in idea_events(idea) if e.action == "idea.transition"]
+        assert (moves[-1].changes["stage"][1] if moves else "draft") == idea.stage
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0

@@ -8,7 +8,10 @@
   }
   var SKIP = { csrf_token: true, idea_id: true, version: true, intent: true, q: true };
   var PREFIX = "frontline-ideas:draft:";
-  var inFlight = null;
+  var inFlight = null; // the fields an autosave in progress is sending
+  var submitting = false; // a full post (Save draft, Submit) is on its way: no more autosaves
+  var held = false; // a full post held back until the autosave in progress is done…
+  var heldButton = null; // …and the button that sent it
 
   function key(id) {
     return PREFIX + (id === undefined ? form.elements.idea_id.value || "new" : id);
@@ -105,11 +108,36 @@
 
   form.addEventListener("input", store);
   form.addEventListener("change", store);
-  // A full post (Save draft, Submit) may still meet an ended session: keep the copy until the next page.
-  form.addEventListener("submit", function () { store(true); });
+  // A full post waits for an autosave in progress (it would carry a stale version otherwise), and may
+  // still meet an ended session: keep the copy until the next page.
+  form.addEventListener("submit", function (event) {
+    if (inFlight) {
+      event.preventDefault();
+      held = true;
+      heldButton = event.submitter;
+      return;
+    }
+    submitting = true;
+    store(true);
+  });
   form.addEventListener("htmx:beforeRequest", function (event) {
-    if (event.detail.elt === form) {
-      inFlight = snapshot();
+    if (event.detail.elt !== form) {
+      return;
+    }
+    if (submitting) {
+      event.preventDefault();
+      return;
+    }
+    inFlight = snapshot();
+  });
+  form.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.elt !== form) {
+      return;
+    }
+    inFlight = null;
+    if (held) {
+      held = false;
+      form.requestSubmit(heldButton || undefined); // now with the version that autosave got back
     }
   });
   // The server says the draft is saved: forget the copy, unless more was typed meanwhile.
