@@ -54,6 +54,7 @@ class Config:
     PASSWORD_PARALLELISM = int(os.environ.get("PASSWORD_PARALLELISM", "4"))
     PASSWORD_MIN_LENGTH = 12
     HOSPITAL_TIME_ZONE = os.environ.get("HOSPITAL_TIME_ZONE", "Europe/London")
+    INVITE_HOURS = int(os.environ.get("INVITE_HOURS", "72"))
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 
