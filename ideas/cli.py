@@ -57,6 +57,8 @@ def demo_command(host: str, port: int) -> None:
     print_sign_in(f"http://{host}:{port}/")
     app = current_app._get_current_object()
     app.config["SESSION_COOKIE_SECURE"] = False  # local plain HTTP only
+    app.config["TOTP_REQUIRED_ROLES"] = ""  # two-step sign-in stays optional in the local demo
+    click.echo("Two-step sign-in is optional in this demo; in production admin and committee must enrol.")
     app.run(host=host, port=port, debug=False, use_reloader=False)
 
 

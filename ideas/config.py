@@ -53,6 +53,9 @@ class Config:
     PASSWORD_MEMORY_KIB = int(os.environ.get("PASSWORD_MEMORY_KIB", "65536"))
     PASSWORD_PARALLELISM = int(os.environ.get("PASSWORD_PARALLELISM", "4"))
     PASSWORD_MIN_LENGTH = 12
+    # Roles that must sign in with a second factor (TOTP) when they use a password.
+    TOTP_REQUIRED_ROLES = os.environ.get("TOTP_REQUIRED_ROLES", "admin,committee")
+    TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Frontline Ideas")
     HOSPITAL_TIME_ZONE = os.environ.get("HOSPITAL_TIME_ZONE", "Europe/London")
     INVITE_HOURS = int(os.environ.get("INVITE_HOURS", "72"))
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))

@@ -1,9 +1,11 @@
 """Fixtures: the app on a fresh database per test, factories for users, signed-in clients."""
+import contextvars
 import os
 import re
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from hypothesis import settings
 
 from ideas import create_app
@@ -60,6 +62,17 @@ def pg_databases(tmp_path_factory, databases):
     factory.close()
 
 
+class IsolatedClient(FlaskClient):
+    """Runs each request in an empty context, as a server would.
+
+    The test holds an app context for its own queries; without this, requests would share
+    its `g` (Flask-Login's cached user, the CSRF token) and its database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
+
+
 def make_app(url: str, tmp_path: Path, **overrides):
     return create_app(TestConfig, {
         "SQLALCHEMY_DATABASE_URI": url,
@@ -72,6 +85,7 @@ def make_app(url: str, tmp_path: Path, **overrides):
 def app(databases, tmp_path):
     url = databases.fresh()
     app = make_app(url, tmp_path)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         limiter.reset()
         yield app

@@ -1,7 +1,7 @@
 """Sign-in and password forms."""
 from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 
@@ -27,3 +27,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter the new password again."),
                     EqualTo("new_password", "The two new passwords are not the same.")],
     )
+
+
+class CodeForm(FlaskForm):
+    code = StringField("6-digit code", validators=[DataRequired("Enter the code from your authenticator app."),
+                                                   Length(max=12, message="The code has 6 digits.")])

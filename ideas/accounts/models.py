@@ -70,6 +70,8 @@ class User(UserMixin, db.Model):
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     home_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
     home_unit: Mapped[Unit | None] = relationship()
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]  # the last accepted time step: a code works once
     role_rows: Mapped[list[UserRole]] = relationship(
         lazy="selectin", cascade="all, delete-orphan", order_by=UserRole.role
     )

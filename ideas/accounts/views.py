@@ -1,11 +1,13 @@
-"""Sign-in, sign-out and password change."""
+"""Sign-in (password, then a code where enrolled), sign-out, password and two-step setup."""
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ideas.accounts.forms import ChangePasswordForm, SignInForm
+from ideas.accounts import two_factor
+from ideas.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
@@ -15,6 +17,8 @@ from ideas.extensions import limiter
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "That e-mail and password do not match an active account."
+PENDING_SECONDS = 300  # time allowed between the password and the code
+ENROL_EXEMPT = {"accounts.two_factor_setup", "accounts.sign_out", "static", "vendor.asset"}
 
 
 def safe_next(target: str | None) -> str:
@@ -57,12 +61,88 @@ def sign_in():
         if user is not None and not user.active:
             user = None
         if check_password(user, form.password.data):
-            start_session(user)
-            db.session.commit()
-            return redirect(safe_next(request.args.get("next")))
+            return _password_accepted(user, safe_next(request.args.get("next")))
         g.sign_in_failed = True
         form.form_errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
+
+
+def _password_accepted(user: User, next_url: str):
+    """Second step when the user has a code generator; otherwise signed in."""
+    if user.totp_secret:
+        session.clear()
+        session["pending_user_id"] = user.id
+        session["pending_since"] = time.time()
+        session["pending_next"] = next_url
+        db.session.commit()  # keeps a rehashed password
+        return redirect(url_for("accounts.sign_in_code"))
+    start_session(user)
+    db.session.commit()
+    if two_factor.required_for(user):
+        session["enrol_two_factor"] = True
+        return redirect(url_for("accounts.two_factor_setup"))
+    return redirect(next_url)
+
+
+def _pending_user() -> User | None:
+    since = session.get("pending_since", 0)
+    if time.time() - since > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, session.get("pending_user_id", 0))
+    return user if user is not None and user.active and user.totp_secret else None
+
+
+def _pending_key() -> str:
+    return f"code:{session.get('pending_user_id')}"
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_ACCOUNT"], key_func=_pending_key,
+               methods=["POST"], deduct_when=_failed, scope="sign-in-code")
+def sign_in_code():
+    user = _pending_user()
+    if user is None:
+        session.clear()
+        flash("Sign in again: the code step timed out.", "info")
+        return redirect(url_for("accounts.sign_in"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.accept_code(user, user.totp_secret, form.code.data):
+            next_url = session.get("pending_next") or url_for("home.index")
+            start_session(user)
+            db.session.commit()
+            return redirect(safe_next(next_url))
+        g.sign_in_failed = True
+        form.code.errors.append("That code is not right or was already used. Enter the current code.")
+    return render_template("accounts/sign_in_code.html", form=form)
+
+
+@bp.before_app_request
+def require_two_factor_enrolment():
+    """Admin and committee accounts enrol a code generator before doing anything else."""
+    if session.get("enrol_two_factor") and current_user.is_authenticated and request.endpoint not in ENROL_EXEMPT:
+        return redirect(url_for("accounts.two_factor_setup"))
+    return None
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor_setup():
+    user = current_user._get_current_object()
+    secret = session.setdefault("totp_candidate", two_factor.new_secret())
+    form = CodeForm()
+    if form.validate_on_submit():
+        if two_factor.accept_code(user, secret, form.code.data):
+            user.totp_secret = secret
+            session.pop("totp_candidate", None)
+            session.pop("enrol_two_factor", None)
+            db.session.commit()
+            flash("Two-step sign-in is on. You will be asked for a code each time you sign in.", "success")
+            return redirect(url_for("home.index"))
+        form.code.errors.append("That code is not right. Check the time on your phone and enter the current code.")
+    uri = two_factor.provisioning_uri(user, secret)
+    return render_template("accounts/two_factor.html", form=form, secret=secret,
+                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor"))
 
 
 @bp.post("/sign-out")

@@ -8,7 +8,7 @@ Create Date: 2026-11-24 20:16:21.489755
 from alembic import op
 import sqlalchemy as sa
 
-import ideas.database
+import ideas.database  # noqa: F401  (UTCDateTime)
 
 
 # revision identifiers, used by Alembic.
@@ -34,6 +34,8 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', ideas.database.UTCDateTime(), nullable=False),
     sa.Column('password_changed_at', ideas.database.UTCDateTime(), nullable=True),
+    sa.Column('totp_secret', sa.String(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email'))
     )
