@@ -1,4 +1,5 @@
 """Every model, imported once so SQLAlchemy and Alembic see the whole schema."""
-from ideas.accounts.models import Role, Site, Unit, User, UserRole, UserSession
+from ideas.accounts.models import Invite, MentorPairing, Role, Site, Unit, User, UserRole, UserSession
+from ideas.settings.models import Setting
 
-__all__ = ["Role", "Site", "Unit", "User", "UserRole", "UserSession"]
+__all__ = ["Invite", "MentorPairing", "Role", "Setting", "Site", "Unit", "User", "UserRole", "UserSession"]
