@@ -3,6 +3,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
+from werkzeug.serving import run_simple
 
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user
@@ -82,7 +83,7 @@ def demo_command(host: str, port: int) -> None:
     app.config["SESSION_COOKIE_SECURE"] = False  # local plain HTTP only
     app.config["TOTP_REQUIRED_ROLES"] = ""  # two-step sign-in stays optional in the local demo
     click.echo("Two-step sign-in is optional in this demo; in production admin and committee must enrol.")
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+    run_simple(host, port, app, threaded=True)
 
 
 def register(app: Flask) -> None:

@@ -2,12 +2,17 @@
 from flask import current_app
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 
 class SignInForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired("Enter your e-mail address."), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired("Enter your password."), Length(max=1024)])
+    email = EmailField("E-mail", validators=[
+        DataRequired("Enter your e-mail address."),
+        Length(max=254, message="An e-mail address has at most 254 characters."),
+        Email("Enter an e-mail address like name@hospital.example.", check_deliverability=False),
+    ])
+    password = PasswordField("Password", validators=[
+        DataRequired("Enter your password."), Length(max=1024, message="That is longer than any password here.")])
 
 
 def strong_enough(form: FlaskForm, field) -> None:
@@ -21,7 +26,8 @@ class SetPasswordForm(FlaskForm):
 
     new_password = PasswordField(
         "New password",
-        validators=[DataRequired("Enter a new password."), Length(max=1024), strong_enough],
+        validators=[DataRequired("Enter a new password."),
+                    Length(max=1024, message="Use at most 1024 characters."), strong_enough],
     )
     confirm_password = PasswordField(
         "New password again",

@@ -1,0 +1,1 @@
+"""The quality committee: meetings, voting rounds, gate decisions, conditions."""

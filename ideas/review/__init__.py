@@ -1,0 +1,1 @@
+"""The mentor's review: feasibility, safety assessment, research triage, pilot plan."""

@@ -1,0 +1,74 @@
+"""Browser tests: the app served on a local port, driven by Playwright in Debian's Chromium."""
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from ideas.extensions import db
+from tests.conftest import need
+
+CHROMIUM = Path("/usr/lib/chromium/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    need(None if CHROMIUM.exists() else f"Chromium not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's app served on 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    db.session.remove()
+
+
+class Page:
+    """A browser tab that records console errors, failed requests and CSP violations."""
+
+    def __init__(self, page, base_url: str):
+        self.page, self.base_url, self.problems = page, base_url, []
+        page.on("console", lambda m: self.problems.append(m.text) if m.type in {"error", "warning"} else None)
+        page.on("pageerror", lambda e: self.problems.append(str(e)))
+
+    def goto(self, path: str):
+        return self.page.goto(self.base_url + path)
+
+    def screenshot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def assert_clean(self) -> None:
+        assert not [p for p in self.problems if "Content Security Policy" in p], self.problems
+        assert not self.problems, self.problems
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Factory: a fresh browser context (own cookies) at a given viewport."""
+    contexts = []
+
+    def factory(width: int = 1280, height: int = 800) -> Page:
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return Page(context.new_page(), live_server)
+
+    yield factory
+    for context in contexts:
+        context.close()

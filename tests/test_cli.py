@@ -1,0 +1,50 @@
+"""The command line of SPEC's contract: users create, seed-demo."""
+from sqlalchemy import func, select
+
+from ideas.accounts.models import Role, User
+from ideas.demo import DEMO_PASSWORD, DEMO_USERS
+from ideas.extensions import db
+from tests.conftest import sign_in
+
+
+def test_users_create_with_several_roles(runner):
+    result = runner.invoke(args=["users", "create", "nurse@hospital.example", "--name", "Ana Nurse",
+                                 "--role", "mentee", "--role", "mentor", "--password", "long enough password"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "nurse@hospital.example"))
+    assert user.roles == {Role.MENTEE, Role.MENTOR}
+
+
+def test_users_create_prompts_for_the_password(runner, client):
+    result = runner.invoke(args=["users", "create", "p@hospital.example", "--name", "P", "--role", "mentee"],
+                           input="typed long password\ntyped long password\n")
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, "p@hospital.example", "typed long password").status_code == 302
+
+
+def test_users_create_refuses_bad_input(runner, create_user):
+    taken = create_user()
+    cases = [
+        (["users", "create", taken.email, "--name", "X", "--role", "mentee", "--password", "long enough password"],
+         "already exists"),
+        (["users", "create", "not-an-email", "--name", "X", "--role", "mentee", "--password", "long enough password"],
+         "email address"),
+        (["users", "create", "x@hospital.example", "--name", "X", "--role", "boss", "--password", "long enough pw"],
+         "Invalid value for '--role'"),
+        (["users", "create", "x@hospital.example", "--name", "X", "--role", "mentee", "--password", "short"],
+         "at least 12"),
+    ]
+    for args, message in cases:
+        result = runner.invoke(args=args)
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+
+
+def test_seed_demo_is_idempotent_and_prints_how_to_sign_in(runner, client):
+    first = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == second.exit_code == 0
+    assert DEMO_PASSWORD in first.output and "mentee@demo.example" in first.output
+    assert db.session.scalar(select(func.count(User.id))) == len(DEMO_USERS)
+    roles = set().union(*(u.roles for u in db.session.scalars(select(User))))
+    assert roles == set(Role)
+    assert sign_in(client, "mentee@demo.example", DEMO_PASSWORD).status_code == 302
