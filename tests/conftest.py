@@ -4,6 +4,7 @@ import os
 import re
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 from hypothesis import settings
@@ -139,14 +140,29 @@ def sign_in(client, user_or_email, password: str = PASSWORD):
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
+def sign_in_fully(client, user):
+    """Sign in, through the code step for roles that need one (the user is enrolled first)."""
+    from ideas.accounts import two_factor
+
+    if two_factor.required_for(user) and not user.totp_secret:
+        user.totp_secret = pyotp.random_base32()
+        db.session.commit()
+    response = sign_in(client, user)
+    if response.headers.get("Location") == "/sign-in/code":
+        response = client.post("/sign-in/code", data={
+            "code": pyotp.TOTP(user.totp_secret).now(), "csrf_token": page_token(client, "/sign-in/code")})
+    assert response.status_code == 302 and "/sign-in" not in response.headers["Location"], response.get_data(as_text=True)
+    return response
+
+
 @pytest.fixture
 def signed_in(client, create_user):
-    """Factory: a client signed in as a new user with these roles."""
+    """Factory: a client signed in as a new user with these roles (admin and committee enrolled
+    in two-step sign-in)."""
 
     def factory(*roles: Role):
         user = create_user(*roles)
-        response = sign_in(client, user)
-        assert response.status_code == 302, response.get_data(as_text=True)
+        sign_in_fully(client, user)
         return user
 
     return factory
