@@ -42,7 +42,7 @@ def issue_invite(user: User) -> str:
     db.session.add(invite)
     db.session.flush()
     action = "user.password_reset_issued" if user.password_hash else "user.invited"
-    record(action, entity=user, changes={"invite_expires_at": (None, invite.expires_at.isoformat())})
+    record(action, entity=user, changes={"invite_expires_at": (None, invite.expires_at)})
     return token
 
 
@@ -61,4 +61,4 @@ def accept_invite(invite: Invite, password: str) -> None:
     end_all_sessions(user, "password_set")
     db.session.flush()
     record("user.password_changed", entity=user, actor=user, reason="set with a one-time link",
-           changes={"password_changed_at": (old.isoformat() if old else None, user.password_changed_at.isoformat())})
+           changes={"password_changed_at": (old, user.password_changed_at)})

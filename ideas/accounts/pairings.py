@@ -57,7 +57,7 @@ def end_pairing(pairing: MentorPairing, reason: str | None = None) -> None:
         raise Invalid("This pairing has already ended.")
     pairing.ended_at = utcnow()
     db.session.flush()
-    record("pairing.ended", entity=pairing, changes={"ended_at": (None, pairing.ended_at.isoformat())},
+    record("pairing.ended", entity=pairing, changes={"ended_at": (None, pairing.ended_at)},
            reason=reason)
 
 

@@ -153,6 +153,9 @@ def _successor_choices(items: list[WorkItem], leaving: User) -> dict[Role, list[
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
 def deactivate(user_id: int):
     user = db.get_or_404(User, user_id)
+    if not user.active:
+        flash(f"{user.name} is already deactivated.", "info")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     items = open_work(user)
     form = handover_form(items, _successor_choices(items, user))
     if form.validate_on_submit():

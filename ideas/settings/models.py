@@ -2,7 +2,9 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ideas.accounts.models import User
 
 from ideas.clock import utcnow
 from ideas.database import UTCDateTime, db
@@ -16,3 +18,4 @@ class Setting(db.Model):
     value: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_by: Mapped[User | None] = relationship()

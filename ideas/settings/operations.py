@@ -1,7 +1,7 @@
 """The only code that changes settings; each change is an audit event with old and new value."""
-from flask_login import current_user
 from sqlalchemy import select
 
+from ideas.accounts.actor import acting_user
 from ideas.audit import record
 from ideas.clock import utcnow
 from ideas.database import db
@@ -28,7 +28,7 @@ def change_settings(raw_values: dict[str, str]) -> list[str]:
             db.session.add(row)
         row.value = str(parsed[name])
         row.updated_at = utcnow()
-        row.updated_by_id = current_user.id if current_user and current_user.is_authenticated else None
+        row.updated_by = acting_user()
         db.session.flush()
         record("setting.changed", entity=row, changes={name: (current[name], parsed[name])})
     return changed

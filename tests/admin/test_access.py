@@ -2,7 +2,7 @@
 import pytest
 
 from ideas.accounts.models import Role
-from tests.conftest import page_token, sign_in_fully
+from tests.conftest import csrf_token, sign_in_fully
 
 
 def admin_requests(app) -> list[tuple[str, str]]:
@@ -25,7 +25,8 @@ def test_the_admin_blueprint_has_the_pages_we_test(app):
 def call(client, method: str, path: str):
     if method == "GET":
         return client.get(path)
-    return client.open(path, method=method, data={"csrf_token": page_token(client, "/sign-in")})
+    token = csrf_token(client.get("/sign-in", follow_redirects=True).get_data(as_text=True))
+    return client.open(path, method=method, data={"csrf_token": token})
 
 
 def test_signed_out_visitors_are_sent_to_sign_in(app, client):
