@@ -43,6 +43,30 @@ def refused(form, refusal: Refusal) -> None:
         form.form_errors.append(refusal.message)
 
 
+def attempt(form, change) -> tuple[bool, object]:
+    """Run the change and commit it; or roll it back and show why on the form."""
+    try:
+        result = change()
+    except Refusal as refusal:
+        refused(form, refusal)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def one_click(change, done: str, back: str):
+    """A button's change: commit and say so, or roll back and say why; then go back."""
+    try:
+        change()
+    except Refusal as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+    else:
+        db.session.commit()
+        flash(done, "success")
+    return redirect(back)
+
+
 def form_page(template: str, form, **context):
     """The page; 422 when a sent form has errors (the user's input is kept in it)."""
     status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
@@ -92,6 +116,10 @@ def _user_form(user: User | None = None) -> UserForm:
     return form
 
 
+def _home_unit(form: UserForm) -> Unit | None:
+    return db.session.get(Unit, form.home_unit.data) if form.home_unit.data else None
+
+
 def _invite_page(user: User, token: str, new_user: bool):
     link = url_for("accounts.accept_invite", token=token, _external=True)
     return render_template("admin/invite_link.html", user=user, link=link, new_user=new_user,
@@ -101,16 +129,15 @@ def _invite_page(user: User, token: str, new_user: bool):
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = _user_form()
+
+    def add():
+        user = create_user(form.email.data, form.name.data, form.role_set(), home_unit=_home_unit(form))
+        return user, issue_invite(user)
+
     if form.validate_on_submit():
-        try:
-            user = create_user(form.email.data, form.name.data, form.role_set(),
-                               home_unit=db.session.get(Unit, form.home_unit.data) if form.home_unit.data else None)
-            token = issue_invite(user)
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
-            return _invite_page(user, token, new_user=True)
+        ok, added = attempt(form, add)
+        if ok:
+            return _invite_page(*added, new_user=True)
     return form_page("admin/user_form.html", form, user=None)
 
 
@@ -119,13 +146,9 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = _user_form(user)
     if form.validate_on_submit():
-        try:
-            changed = update_user(user, email=form.email.data, name=form.name.data, roles=form.role_set(),
-                                  home_unit=db.session.get(Unit, form.home_unit.data) if form.home_unit.data else None)
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
+        ok, changed = attempt(form, lambda: update_user(user, email=form.email.data, name=form.name.data,
+                                                        roles=form.role_set(), home_unit=_home_unit(form)))
+        if ok:
             flash(f"Saved {user.name}." if changed else "Nothing was changed.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return form_page("admin/user_form.html", form, user=user, mentor=mentor_of(user),
@@ -165,12 +188,8 @@ def deactivate(user_id: int):
         else:
             successors = {item.key: db.session.get(User, form[item.key].data) if form[item.key].data else None
                           for item in items}
-            try:
-                done = deactivate_user(user, successors, form.reason.data or None)
-            except Refusal as refusal:
-                refused(form, refusal)
-            else:
-                db.session.commit()
+            ok, done = attempt(form, lambda: deactivate_user(user, successors, form.reason.data or None))
+            if ok:
                 flash(f"{user.name} is deactivated and signed out everywhere.", "success")
                 for sentence in done:
                     flash(sentence, "info")
@@ -181,15 +200,8 @@ def deactivate(user_id: int):
 @bp.post("/users/<int:user_id>/reactivate")
 def reactivate(user_id: int):
     user = db.get_or_404(User, user_id)
-    try:
-        reactivate_user(user)
-    except Refusal as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{user.name} is active again and can sign in.", "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    return one_click(lambda: reactivate_user(user), f"{user.name} is active again and can sign in.",
+                     url_for("admin.edit_user", user_id=user.id))
 
 
 # Sites and units -----------------------------------------------------------------------
@@ -214,12 +226,8 @@ def sites():
 def add_site():
     form = NameForm(prefix="site")
     if form.validate_on_submit():
-        try:
-            site = create_site(form.name.data)
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
+        ok, site = attempt(form, lambda: create_site(form.name.data))
+        if ok:
             flash(f"Added the site {site.name}.", "success")
             return redirect(url_for("admin.sites"))
     sites = all_sites()
@@ -230,12 +238,8 @@ def add_site():
 def add_unit():
     form = _unit_form(all_sites())
     if form.validate_on_submit():
-        try:
-            unit = create_unit(db.get_or_404(Site, form.site.data), form.name.data)
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
+        ok, unit = attempt(form, lambda: create_unit(db.get_or_404(Site, form.site.data), form.name.data))
+        if ok:
             flash(f"Added the unit {unit.label}.", "success")
             return redirect(url_for("admin.sites"))
     return _sites_page(NameForm(prefix="site", formdata=None), form, all_sites(), 422)
@@ -243,15 +247,9 @@ def add_unit():
 
 def _rename(thing: Site | Unit, rename, what: str):
     form = NameForm(data={"name": thing.name})
-    if form.validate_on_submit():
-        try:
-            rename(thing, form.name.data)
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Saved the {what} {thing.name}.", "success")
-            return redirect(url_for("admin.sites"))
+    if form.validate_on_submit() and attempt(form, lambda: rename(thing, form.name.data))[0]:
+        flash(f"Saved the {what} {thing.name}.", "success")
+        return redirect(url_for("admin.sites"))
     return form_page("admin/rename.html", form, thing=thing, what=what)
 
 
@@ -297,30 +295,17 @@ def add_pairing():
         mentee, mentor = db.session.get(User, form.mentee.data), db.session.get(User, form.mentor.data)
         if mentee is None or mentor is None:
             form.form_errors.append("That person no longer exists; reload the page and choose again.")
-        else:
-            try:
-                pair_mentee(mentee, mentor)
-            except Refusal as refusal:
-                refused(form, refusal)
-            else:
-                db.session.commit()
-                flash(f"{mentor.name} is now {mentee.name}'s mentor.", "success")
-                return redirect(url_for("admin.pairings"))
+        elif attempt(form, lambda: pair_mentee(mentee, mentor))[0]:
+            flash(f"{mentor.name} is now {mentee.name}'s mentor.", "success")
+            return redirect(url_for("admin.pairings"))
     return _pairings_page(form)
 
 
 @bp.post("/pairings/<int:pairing_id>/end")
 def finish_pairing(pairing_id: int):
     pairing = db.get_or_404(MentorPairing, pairing_id)
-    try:
-        end_pairing(pairing)
-    except Refusal as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-    else:
-        db.session.commit()
-        flash(f"{pairing.mentee.name} no longer has {pairing.mentor.name} as mentor.", "success")
-    return redirect(url_for("admin.pairings"))
+    return one_click(lambda: end_pairing(pairing),
+                     f"{pairing.mentee.name} no longer has {pairing.mentor.name} as mentor.", url_for("admin.pairings"))
 
 
 # Settings ------------------------------------------------------------------------------
@@ -329,12 +314,8 @@ def finish_pairing(pairing_id: int):
 def settings():
     form = settings_form(all_settings())
     if form.validate_on_submit():
-        try:
-            changed = change_settings({name: form[name].data for name in DEFINITIONS})
-        except Refusal as refusal:
-            refused(form, refusal)
-        else:
-            db.session.commit()
+        ok, changed = attempt(form, lambda: change_settings({name: form[name].data for name in DEFINITIONS}))
+        if ok:
             flash("Saved: " + ", ".join(DEFINITIONS[n].label for n in changed) + "." if changed
                   else "Nothing was changed.", "success")
             return redirect(url_for("admin.settings"))
