@@ -2,6 +2,7 @@
 paired) live in the operations; these forms check only the shape of the input."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -9,8 +10,9 @@ from ideas.accounts.handover import WorkItem
 from ideas.accounts.models import Role, Site, User
 from ideas.settings.definitions import DEFINITIONS, Definition
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
-STATUS_CHOICES = [("active", "Active"), ("inactive", "Deactivated"), ("all", "Everyone")]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
+STATUS_CHOICES = [SelectChoice("active", "Active"), SelectChoice("inactive", "Deactivated"),
+                  SelectChoice("all", "Everyone")]
 
 
 def optional_id(value) -> int | None:
@@ -29,9 +31,14 @@ class Checkboxes(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def unit_choices(sites: list[Site], empty: str) -> list[tuple]:
+def options(empty: str, pairs) -> list[SelectChoice]:
+    """A select's choices: an empty one first, then one per (id, label)."""
+    return [SelectChoice("", empty), *(SelectChoice(str(value), label) for value, label in pairs)]
+
+
+def unit_choices(sites: list[Site], empty: str) -> list[SelectChoice]:
     """Every unit, named with its site, after an empty choice."""
-    return [("", empty), *((unit.id, unit.label) for site in sites for unit in site.units)]
+    return options(empty, ((unit.id, unit.label) for site in sites for unit in site.units))
 
 
 class UserForm(FlaskForm):
@@ -51,7 +58,7 @@ class UserFilterForm(FlaskForm):
         csrf = False
 
     q = StringField("Name or e-mail", validators=[Optional(), Length(max=100)])
-    role = SelectField("Role", choices=[("", "Any role"), *ROLE_CHOICES], validate_choice=False)
+    role = SelectField("Role", choices=[SelectChoice("", "Any role"), *ROLE_CHOICES], validate_choice=False)
     status = SelectField("Status", choices=STATUS_CHOICES, default="active", validate_choice=False)
 
 
@@ -83,9 +90,8 @@ def handover_form(items: list[WorkItem], candidates: dict[Role, list[User]]) -> 
 
     for item in items:
         people = [(u.id, u.name) for u in candidates.get(item.successor_role, []) if u.id not in item.not_to]
-        setattr(HandoverForm, item.key, SelectField(
-            item.summary, coerce=optional_id, description=item.released,
-            choices=[("", "Nobody yet"), *people]))
+        setattr(HandoverForm, item.key, SelectField(item.summary, coerce=optional_id, description=item.released,
+                                                    choices=options("Nobody yet", people)))
     return HandoverForm()
 
 

@@ -11,7 +11,7 @@ from ideas.accounts.operations import create_user, deactivate_user, reactivate_u
 from ideas.accounts.pairings import end_pairing, mentor_of, open_pairings_as_mentor, pair_mentee
 from ideas.accounts.units import create_site, create_unit, rename_site, rename_unit
 from ideas.admin.forms import (
-    NameForm, PairingForm, UnitForm, UserFilterForm, UserForm, handover_form, settings_form, unit_choices,
+    NameForm, PairingForm, UnitForm, UserFilterForm, UserForm, handover_form, options, settings_form, unit_choices,
 )
 from ideas.database import db
 from ideas.errors import Refusal
@@ -102,10 +102,10 @@ def users():
         query = query.where(User.role_rows.any(UserRole.role == Role(form.role.data)))
     if form.status.data != "all":
         query = query.where(User.active.is_(form.status.data != "inactive"))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
+    results = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
                        error_out=False, count=True)
     filters = {key: value for key, value in request.args.items() if key in ("q", "role", "status") and value}
-    return render("admin/users.html", "admin/_user_results.html", form=form, page=page, filters=filters)
+    return render("admin/users.html", "admin/_user_results.html", form=form, results=results, filters=filters)
 
 
 def _user_form(user: User | None = None) -> UserForm:
@@ -208,7 +208,7 @@ def reactivate(user_id: int):
 
 def _unit_form(sites: list[Site], **kwargs) -> UnitForm:
     form = UnitForm(prefix="unit", **kwargs)
-    form.site.choices = [("", "Choose a site"), *((site.id, site.name) for site in sites)]
+    form.site.choices = options("Choose a site", ((site.id, site.name) for site in sites))
     return form
 
 
@@ -267,8 +267,8 @@ def edit_unit(unit_id: int):
 
 def _pairing_form() -> PairingForm:
     form = PairingForm(data={"mentee": request.args.get("mentee", type=int)})
-    form.mentee.choices = [("", "Choose a mentee"), *((u.id, u.name) for u in active_users_with(Role.MENTEE))]
-    form.mentor.choices = [("", "Choose a mentor"), *((u.id, u.name) for u in active_users_with(Role.MENTOR))]
+    form.mentee.choices = options("Choose a mentee", ((u.id, u.name) for u in active_users_with(Role.MENTEE)))
+    form.mentor.choices = options("Choose a mentor", ((u.id, u.name) for u in active_users_with(Role.MENTOR)))
     return form
 
 

@@ -23,6 +23,6 @@ def get_setting(name: str) -> object:
 
 def all_settings() -> dict[str, object]:
     """Every setting's typed value, in one query."""
-    stored = dict(db.session.execute(select(Setting.name, Setting.value)).tuples())
+    stored = dict(db.session.execute(select(Setting.name, Setting.value)).all())
     return {name: d.parse(stored[name]) if name in stored else default_value(name)
             for name, d in DEFINITIONS.items()}
