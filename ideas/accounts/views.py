@@ -172,10 +172,13 @@ def change_password():
     return render_template("accounts/password.html", form=form)
 
 
-@bp.route("/invite/<token>", methods=["GET", "POST"])
-def accept_invite(token: str):
-    """The one-time link from an administrator: set a password, then sign in."""
-    invite = find_invite(token)
+@bp.route("/set-password", methods=["GET", "POST"])
+def accept_invite():
+    """The one-time link from an administrator: set a password, then sign in.
+
+    The token rides in the query string, not the path, so the audit trail (which keeps the
+    path) never holds it."""
+    invite = find_invite(request.args.get("token", ""))
     if invite is None:
         return render_template(
             "errors/error.html", code=404, title="This link cannot be used",

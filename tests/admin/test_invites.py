@@ -16,7 +16,7 @@ NEW_PASSWORD = "a long and new passphrase"
 def make_link(user) -> str:
     token = issue_invite(user)
     db.session.commit()
-    return f"/invite/{token}"
+    return f"/set-password?token={token}"
 
 
 def set_password(client, link: str, password: str = NEW_PASSWORD, again: str | None = None):
@@ -69,7 +69,8 @@ def test_a_deactivated_users_link_does_not_work(client, create_user):
 
 
 def test_unknown_tokens_are_refused(client):
-    assert client.get("/invite/not-a-token").status_code == 404
+    assert client.get("/set-password?token=not-a-token").status_code == 404
+    assert client.get("/set-password").status_code == 404
 
 
 def test_weak_or_mismatched_passwords_are_explained_and_the_link_still_works(client, create_user):

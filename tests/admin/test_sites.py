@@ -29,7 +29,7 @@ def test_admin_adds_a_site_and_a_unit(client, admin):
     ("/admin/sites", {"site-name": ""}, "site-name", "Enter a name."),
     ("/admin/sites", {"site-name": "x" * 121}, "site-name", "Keep the name to 120 characters."),
     ("/admin/units", {"unit-site": "", "unit-name": "ICU"}, "unit-site", "Choose the site the unit belongs to."),
-    ("/admin/units", {"unit-site": "SITE", "unit-name": "ICU"}, "unit-site", "Not a valid choice"),
+    ("/admin/units", {"unit-site": "SITE", "unit-name": "ICU"}, "unit-site", "could not coerce"),
     ("/admin/units", {"unit-site": "RIVERSIDE", "unit-name": "ward 4b"}, "unit-name", "Riverside General already has a unit called ward 4b."),
 ])
 def test_bad_site_and_unit_input_is_explained_and_kept(client, admin, riverside, path, data, field, message):
@@ -67,7 +67,8 @@ def test_renaming_to_a_taken_name_is_refused(client, admin, riverside):
     db.session.commit()
     response = post(client, f"/admin/sites/{other.id}", {"name": "RIVERSIDE GENERAL"})
     assert response.status_code == 422 and 'value="RIVERSIDE GENERAL"' in response.get_data(as_text=True)
-    response = post(client, f"/admin/units/{riverside.units[0].id}", {"name": "icu"})
+    ward = next(unit for unit in riverside.units if unit.name == "Ward 4B")
+    response = post(client, f"/admin/units/{ward.id}", {"name": "icu"})
     assert response.status_code == 422 and "already has a unit called icu" in response.get_data(as_text=True)
 
 
