@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from ideas.accounts.handover import open_work
 from ideas.accounts.invites import issue_invite
-from ideas.accounts.models import Role, Site
+from ideas.accounts.models import Role
+from ideas.accounts.units import create_site
 from ideas.audit.models import AuditEvent
 from ideas.extensions import db
 from tests.admin.conftest import post
@@ -47,8 +48,7 @@ def assert_nothing_unrecorded(since: int) -> None:
 
 
 def test_creating_and_editing_a_user(client, admin, since):
-    site = Site(name="Riverside")
-    db.session.add(site)
+    site = create_site("Riverside")
     db.session.commit()
     post(client, "/admin/sites/%d" % site.id, {"name": "Riverside General"})
     post(client, "/admin/units", {"unit-site": site.id, "unit-name": "Ward 4B"})
