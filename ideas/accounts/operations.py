@@ -54,9 +54,10 @@ def create_user(email: str, name: str, roles: set[Role], password: str | None = 
         set_password(user, password)
     db.session.add(user)
     db.session.flush()
-    record("user.created", entity=user, changes={
-        "email": (None, email), "name": (None, name), "roles": (None, role_names(roles)),
-        "home_unit_id": (None, home_unit.id if home_unit else None)})
+    changes = {"email": (None, email), "name": (None, name), "roles": (None, role_names(roles))}
+    if home_unit is not None:
+        changes["home_unit_id"] = (None, home_unit.id)
+    record("user.created", entity=user, changes=changes)
     return user
 
 

@@ -36,7 +36,7 @@ def test_admin_pairs_then_hands_over_a_mentee(app, hospital, new_page):
     page.get_by_role("heading", name="Users").wait_for()
 
     def add_user(name: str, email: str, role: str) -> None:
-        page.get_by_role("link", name="Add a user").click()
+        page.get_by_role("button", name="Add a user").click()
         page.get_by_label("Full name").fill(name)
         page.get_by_label("E-mail").fill(email)
         page.get_by_label(role, exact=True).check()
