@@ -35,6 +35,8 @@ def configure(app: Flask) -> None:
     cfg.setdefault("NODE_MODULES", str(ROOT / "node_modules"))
     cfg["SECRET_KEY"] = cfg.get("SECRET_KEY") or instance_secret(app.instance_path, "secret_key")
     cfg["AUDIT_KEY"] = cfg.get("AUDIT_KEY") or instance_secret(app.instance_path, "audit_key")
+    cfg["AUDIT_CHECKPOINT_PATH"] = (cfg.get("AUDIT_CHECKPOINT_PATH")
+                                    or str(Path(app.instance_path) / "audit-checkpoint.json"))
     # A page left open must still post: the CSRF token lives as long as a session may.
     cfg["WTF_CSRF_TIME_LIMIT"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
     cfg["PERMANENT_SESSION_LIFETIME"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
@@ -45,8 +47,13 @@ def configure(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     import ideas.models  # noqa: F401  (the whole schema, for Alembic)
     from ideas.accounts.sessions import load_session_user
+    from ideas.audit.hooks import init_app as init_audit
+    from ideas.database import serialise_sqlite_writes
 
     db.init_app(app)
+    with app.app_context():
+        serialise_sqlite_writes(db.engine)
+    init_audit(app)  # before the limiter, which reads its breach callback from the config
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
@@ -76,18 +83,21 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import bp as accounts_bp
     from ideas.admin.views import bp as admin_bp
+    from ideas.audit.views import bp as audit_bp
     from ideas.home.views import bp as home_bp
     from ideas.web import vendor
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(vendor)
 
 
 def register_web(app: Flask) -> None:
-    from ideas.web import register_errorhandlers, register_security
+    from ideas.web import register_errorhandlers, register_filters, register_security
 
+    register_filters(app)
     register_security(app)
     register_errorhandlers(app)
 

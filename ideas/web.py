@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from ideas.clock import local_time
 from ideas.extensions import htmx, talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -40,6 +41,13 @@ def render(page: str, fragment: str, **context):
     """The fragment for an htmx swap, the whole page otherwise."""
     template = fragment if htmx and not htmx.history_restore_request else page
     return render_template(template, **context)
+
+
+def register_filters(app: Flask) -> None:
+    @app.template_filter("local_time")
+    def local_time_filter(moment) -> str:
+        """A stored UTC time as the hospital's clock shows it."""
+        return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime("%d %b %Y, %H:%M:%S %Z")
 
 
 def register_security(app: Flask) -> None:

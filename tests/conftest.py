@@ -2,6 +2,7 @@
 import contextvars
 import os
 import re
+import time
 from pathlib import Path
 
 import pyotp
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from hypothesis import settings
 
 from ideas import create_app
+from ideas.accounts import two_factor
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user as create_user_op
 from ideas.config import TestConfig
@@ -71,6 +73,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
+        kwargs.setdefault("buffered", True)  # a streamed body is read inside the request's context
         return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
 
 
@@ -107,10 +111,12 @@ def runner(app):
 
 @pytest.fixture
 def create_user(app):
-    """Factory: `create_user(Role.MENTOR, email=…)`; committed, password `PASSWORD`."""
+    """Factory: `create_user(Role.MENTOR, email=…)`; committed, password `PASSWORD`; admin and
+    committee members come enrolled in two-step sign-in."""
     counter = iter(range(1, 10_000))
 
-    def factory(*roles: Role, email: str | None = None, name: str | None = None, password: str = PASSWORD):
+    def factory(*roles: Role, email: str | None = None, name: str | None = None, password: str = PASSWORD,
+                enrolled: bool = True):
         n = next(counter)
         user = create_user_op(
             email or f"user{n}@hospital.example",
@@ -118,6 +124,8 @@ def create_user(app):
             set(roles) or {Role.MENTEE},
             password,
         )
+        if enrolled and two_factor.required_for(user):  # enrolled already, as they would be in practice
+            user.totp_secret = pyotp.random_base32()
         db.session.commit()
         return user
 
@@ -140,17 +148,20 @@ def sign_in(client, user_or_email, password: str = PASSWORD):
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
-def sign_in_fully(client, user):
-    """Sign in, through the code step for roles that need one (the user is enrolled first)."""
-    from ideas.accounts import two_factor
+def current_code(user) -> str:
+    """A code the app will accept: the current time step, or the next when that one was used."""
+    db.session.refresh(user)
+    totp = pyotp.TOTP(user.totp_secret)
+    counter = int(time.time()) // totp.interval
+    return totp.generate_otp(max(counter, (user.totp_last_step or -1) + 1))
 
-    if two_factor.required_for(user) and not user.totp_secret:
-        user.totp_secret = pyotp.random_base32()
-        db.session.commit()
+
+def sign_in_fully(client, user):
+    """Sign in, through the code step where the user has enrolled a code generator."""
     response = sign_in(client, user)
     if response.headers.get("Location") == "/sign-in/code":
         response = client.post("/sign-in/code", data={
-            "code": pyotp.TOTP(user.totp_secret).now(), "csrf_token": page_token(client, "/sign-in/code")})
+            "code": current_code(user), "csrf_token": page_token(client, "/sign-in/code")})
     assert response.status_code == 302 and "/sign-in" not in response.headers["Location"], response.get_data(as_text=True)
     return response
 

@@ -24,14 +24,14 @@ def enrol(client, user) -> str:
 
 
 def test_committee_member_must_enrol_before_anything_else(client, create_user):
-    user = create_user(Role.COMMITTEE)
+    user = create_user(Role.COMMITTEE, enrolled=False)
     sign_in(client, user)
     assert client.get("/").headers["Location"] == "/account/two-factor"
     assert client.get("/account/password").headers["Location"] == "/account/two-factor"
 
 
 def test_enrolled_admin_needs_the_code(client, create_user):
-    user = create_user(Role.ADMIN)
+    user = create_user(Role.ADMIN, enrolled=False)
     with time_machine.travel(utcnow(), tick=False) as clock:
         secret = enrol(client, user)
         client.post("/sign-out", data={"csrf_token": page_token(client, "/")})
@@ -56,7 +56,7 @@ def test_enrolled_admin_needs_the_code(client, create_user):
 
 
 def test_code_step_times_out(client, create_user):
-    user = create_user(Role.ADMIN)
+    user = create_user(Role.ADMIN, enrolled=False)
     with time_machine.travel(utcnow(), tick=False) as clock:
         enrol(client, user)
         client.post("/sign-out", data={"csrf_token": page_token(client, "/")})
@@ -74,7 +74,7 @@ def test_mentor_is_not_asked_for_a_code(client, create_user):
 
 
 def test_wrong_enrolment_code_keeps_the_page(client, create_user):
-    sign_in(client, create_user(Role.ADMIN))
+    sign_in(client, create_user(Role.ADMIN, enrolled=False))
     response = client.post("/account/two-factor", data={
         "code": "123", "csrf_token": page_token(client, "/account/two-factor")})
     assert response.status_code == 200 and b"not right" in response.data

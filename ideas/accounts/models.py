@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.clock import utcnow
-from ideas.database import UTCDateTime, db
+from ideas.database import Audited, UTCDateTime, db
 
 
 class Role(StrEnum):
@@ -29,7 +29,7 @@ def string_enum(enum_cls: type[StrEnum]) -> Enum:
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Site(db.Model):
+class Site(Audited, db.Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,7 +37,7 @@ class Site(db.Model):
     units: Mapped[list["Unit"]] = relationship(back_populates="site", order_by="Unit.name")
 
 
-class Unit(db.Model):
+class Unit(Audited, db.Model):
     __tablename__ = "units"
     __table_args__ = (UniqueConstraint("site_id", "name"),)
 
@@ -51,14 +51,17 @@ class Unit(db.Model):
         return f"{self.name} ({self.site.name})"
 
 
-class UserRole(db.Model):
+class UserRole(Audited, db.Model):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     role: Mapped[Role] = mapped_column(string_enum(Role), primary_key=True)
 
+    def audit_owner(self) -> tuple[str, str]:
+        return "users", str(self.user_id)  # a user's audit event covers their roles
 
-class User(UserMixin, db.Model):
+
+class User(Audited, UserMixin, db.Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +116,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship()
 
 
-class MentorPairing(db.Model):
+class MentorPairing(Audited, db.Model):
     """A mentee's mentor from `created_at` until `ended_at`; one open pairing per mentee."""
 
     __tablename__ = "mentor_pairings"
@@ -134,7 +137,7 @@ class MentorPairing(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
-class Invite(db.Model):
+class Invite(Audited, db.Model):
     """A one-time link that lets a user set their password; only the token's hash is kept."""
 
     __tablename__ = "invites"
@@ -149,6 +152,9 @@ class Invite(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     user: Mapped[User] = relationship(foreign_keys=[user_id])
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def audit_owner(self) -> tuple[str, str]:
+        return "users", str(self.user_id)  # the user's invited and password events cover their links
 
     def usable(self, now: datetime) -> bool:
         return self.used_at is None and self.revoked_at is None and now < self.expires_at and self.user.active

@@ -12,6 +12,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 
 from ideas.accounts.models import User, UserSession
+from ideas.audit import record
 from ideas.clock import utcnow
 from ideas.database import db
 
@@ -36,6 +37,7 @@ def start_session(user: User) -> UserSession:
     session["sid"] = token
     login_user(user)
     g.user_session = row
+    record("user.signed_in", entity=user, actor=user)
     return row
 
 
@@ -88,6 +90,7 @@ def load_session_user(user_id: str) -> User | None:
 def _expire(row: UserSession, reason: str) -> None:
     row.ended_at = utcnow()
     row.ended_reason = reason
+    record("user.session_expired", entity=row.user, actor=row.user, reason=reason)
     db.session.commit()
     session.clear()
     g.session_expired = reason

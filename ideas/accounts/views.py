@@ -12,6 +12,7 @@ from ideas.accounts.invites import accept_invite as use_invite, find_invite
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
+from ideas.audit import record, record_refusal
 from ideas.database import db
 from ideas.extensions import limiter
 
@@ -64,6 +65,7 @@ def sign_in():
         if check_password(user, form.password.data):
             return _password_accepted(user, safe_next(request.args.get("next")))
         g.sign_in_failed = True
+        record_refusal("user.sign_in_failed", entity=user, changes={"email": (None, form.email.data)})
         form.form_errors.append(SIGN_IN_FAILED)
     return render_template("accounts/sign_in.html", form=form)
 
@@ -135,6 +137,7 @@ def two_factor_setup():
     if form.validate_on_submit():
         if two_factor.accept_code(user, secret, form.code.data):
             user.totp_secret = secret
+            record("user.two_factor_enrolled", entity=user)
             session.pop("totp_candidate", None)
             session.pop("enrol_two_factor", None)
             db.session.commit()
@@ -149,6 +152,7 @@ def two_factor_setup():
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    record("user.signed_out", entity=current_user._get_current_object())
     end_session("signed_out")
     db.session.commit()
     flash("You are signed out.", "success")
@@ -163,9 +167,11 @@ def change_password():
         user = current_user._get_current_object()
         if not check_password(user, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
+            record_refusal("user.reauthentication_failed", entity=user, reason="change password")
         else:
             set_password(user, form.new_password.data)
             end_other_sessions(user, "password_changed")
+            record("user.password_changed", entity=user)
             db.session.commit()
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))

@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ideas.accounts.models import User
 
 from ideas.clock import utcnow
-from ideas.database import UTCDateTime, db
+from ideas.database import Audited, UTCDateTime, db
 
 
-class Setting(db.Model):
+class Setting(Audited, db.Model):
     __tablename__ = "settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)

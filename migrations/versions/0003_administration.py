@@ -1,7 +1,7 @@
 """administration: home units, mentor pairings, invites, settings
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-25 10:00:00
 
 """
@@ -13,7 +13,7 @@ import ideas.database  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

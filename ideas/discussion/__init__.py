@@ -1,0 +1,1 @@
+"""Comments on an idea: safe Markdown and @mentions."""
