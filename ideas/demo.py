@@ -1,10 +1,11 @@
-"""The seeded demo: a site with units and a user for every role."""
+"""The seeded demo: sites with units, a user for every role, mentees paired with mentors."""
 import click
 from sqlalchemy import select
 
-from ideas.accounts.models import Role, Site, Unit, User
+from ideas.accounts.models import Role, User
 from ideas.accounts.operations import create_user
-from ideas.audit import record
+from ideas.accounts.pairings import pair_mentee
+from ideas.accounts.units import create_site, create_unit
 from ideas.database import db
 
 DEMO_PASSWORD = "frontline-demo-2026"
@@ -23,21 +24,27 @@ DEMO_UNITS = {
     "Hillcrest Community Hospital": ["Rehabilitation Ward", "Day Surgery"],
 }
 
+DEMO_HOME_UNITS = {
+    "mentee@demo.example": "Ward 4B – Acute Medicine",
+    "mentee2@demo.example": "Rehabilitation Ward",
+    "mentor@demo.example": "Intensive Care",
+    "mentor2@demo.example": "Emergency Department",
+}
+DEMO_PAIRINGS = [("mentee@demo.example", "mentor@demo.example"), ("mentee2@demo.example", "mentor2@demo.example")]
+
 
 def seed_demo() -> None:
     """Add the demo data once; running it again changes nothing."""
     if db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
         return
+    units = {}
     for site_name, unit_names in DEMO_UNITS.items():
-        site = Site(name=site_name)
-        db.session.add(site)
-        record("site.created", entity=site, changes={"name": (None, site_name)})
-        for name in unit_names:
-            unit = Unit(site=site, name=name)
-            db.session.add(unit)
-            record("unit.created", entity=unit, changes={"name": (None, name), "site_id": (None, site.id)})
-    for email, name, roles in DEMO_USERS:
-        create_user(email, name, roles, DEMO_PASSWORD)
+        site = create_site(site_name)
+        units.update((name, create_unit(site, name)) for name in unit_names)
+    users = {email: create_user(email, name, roles, DEMO_PASSWORD, home_unit=units.get(DEMO_HOME_UNITS.get(email)))
+             for email, name, roles in DEMO_USERS}
+    for mentee, mentor in DEMO_PAIRINGS:
+        pair_mentee(users[mentee], users[mentor])
     db.session.commit()
 
 

@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ideas.accounts import two_factor
-from ideas.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
+from ideas.accounts.forms import ChangePasswordForm, CodeForm, SetPasswordForm, SignInForm
+from ideas.accounts.invites import accept_invite as use_invite, find_invite
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
@@ -175,3 +176,28 @@ def change_password():
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
     return render_template("accounts/password.html", form=form)
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+def accept_invite():
+    """The one-time link from an administrator: set a password, then sign in.
+
+    The token rides in the query string, not the path, so the audit trail (which keeps the
+    path) never holds it."""
+    invite = find_invite(request.args.get("token", ""))
+    if invite is None:
+        return render_template(
+            "errors/error.html", code=404, title="This link cannot be used",
+            message="It has expired, was used already, or a newer link replaced it. "
+                    "Ask an administrator for a new link."), 404
+    if current_user.is_authenticated and current_user.id != invite.user_id:
+        return render_template("accounts/invite.html", form=None, user=invite.user)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        use_invite(invite, form.new_password.data)
+        if current_user.is_authenticated:
+            end_session("password_set")
+        db.session.commit()
+        flash("Your password is set. Sign in with your e-mail address and new password.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/invite.html", form=form, user=invite.user), 422 if form.errors else 200
