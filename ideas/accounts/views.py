@@ -15,6 +15,7 @@ from ideas.accounts.sessions import end_other_sessions, end_session, start_sessi
 from ideas.audit import record, record_refusal
 from ideas.database import db
 from ideas.extensions import limiter
+from ideas.web import form_status
 
 bp = Blueprint("accounts", __name__)
 
@@ -67,7 +68,7 @@ def sign_in():
         g.sign_in_failed = True
         record_refusal("user.sign_in_failed", entity=user, changes={"email": (None, form.email.data)})
         form.form_errors.append(SIGN_IN_FAILED)
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form), form_status(form)
 
 
 def _password_accepted(user: User, next_url: str):
@@ -117,7 +118,7 @@ def sign_in_code():
             return redirect(safe_next(next_url))
         g.sign_in_failed = True
         form.code.errors.append("That code is not right or was already used. Enter the current code.")
-    return render_template("accounts/sign_in_code.html", form=form)
+    return render_template("accounts/sign_in_code.html", form=form), form_status(form)
 
 
 @bp.before_app_request
@@ -146,7 +147,7 @@ def two_factor_setup():
         form.code.errors.append("That code is not right. Check the time on your phone and enter the current code.")
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("accounts/two_factor.html", form=form, secret=secret,
-                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor"))
+                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor")), form_status(form)
 
 
 @bp.post("/sign-out")
@@ -175,7 +176,7 @@ def change_password():
             db.session.commit()
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form), form_status(form)
 
 
 @bp.route("/set-password", methods=["GET", "POST"])

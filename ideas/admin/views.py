@@ -19,7 +19,7 @@ from ideas.extensions import login_manager
 from ideas.settings import all_settings
 from ideas.settings.definitions import DEFINITIONS, time_zone_names
 from ideas.settings.operations import change_settings
-from ideas.web import render
+from ideas.web import form_status, render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 USERS_PER_PAGE = 50
@@ -69,8 +69,7 @@ def one_click(change, done: str, back: str):
 
 def form_page(template: str, form, **context):
     """The page; 422 when a sent form has errors (the user's input is kept in it)."""
-    status = 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
-    return render_template(template, form=form, **context), status
+    return render_template(template, form=form, **context), form_status(form)
 
 
 def active_users_with(role: Role) -> list[User]:

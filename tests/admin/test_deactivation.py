@@ -78,7 +78,7 @@ def test_deactivation_ends_every_session_of_the_user(app, client, admin, create_
     assert elsewhere.get("/").status_code == 302
     reasons = db.session.scalars(select(UserSession.ended_reason).where(UserSession.user_id == user.id)).all()
     assert reasons == ["deactivated"]
-    assert sign_in(app.test_client(), user).status_code == 200  # refused
+    assert sign_in(app.test_client(), user).status_code == 422  # refused
 
 
 def test_a_deactivated_mentees_pairing_ends(client, admin, create_user):
