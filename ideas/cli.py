@@ -36,6 +36,29 @@ def users_create(email: str, name: str, roles: tuple[str, ...], password: str | 
     click.echo(f"Created {user.email} ({', '.join(sorted(roles))}).")
 
 
+@users.command("pair")
+@click.argument("mentee_email")
+@click.argument("mentor_email")
+@with_appcontext
+def users_pair(mentee_email: str, mentor_email: str) -> None:
+    """Make MENTOR_EMAIL the mentor of MENTEE_EMAIL, ending any earlier pairing."""
+    from ideas.accounts.pairings import pair_mentee
+    from ideas.accounts.views import find_user_by_email
+
+    people = []
+    for email in (mentee_email, mentor_email):
+        if (user := find_user_by_email(email)) is None:
+            raise click.ClickException(f"No user has the e-mail address {email}.")
+        people.append(user)
+    mentee, mentor = people
+    try:
+        pair_mentee(mentee, mentor)
+    except Refusal as refusal:
+        raise click.ClickException(refusal.message) from refusal
+    db.session.commit()
+    click.echo(f"{mentor.name} ({mentor.email}) is now the mentor of {mentee.name} ({mentee.email}).")
+
+
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:

@@ -57,8 +57,7 @@ class Config:
     TOTP_REQUIRED_ROLES = os.environ.get("TOTP_REQUIRED_ROLES", "admin,committee")
     TOTP_ISSUER = os.environ.get("TOTP_ISSUER", "Frontline Ideas")
     HOSPITAL_TIME_ZONE = os.environ.get("HOSPITAL_TIME_ZONE", "Europe/London")
-    # A submitted idea waits this long in the paired mentor's queue before every mentor may claim it.
-    OPEN_QUEUE_WAIT_DAYS = int(os.environ.get("OPEN_QUEUE_WAIT_DAYS", "3"))
+    INVITE_HOURS = int(os.environ.get("INVITE_HOURS", "72"))
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 

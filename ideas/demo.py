@@ -1,11 +1,14 @@
-"""The seeded demo: a site with units, a user for every role, and ideas along the pipeline."""
+"""The seeded demo: sites with units, a user for every role, mentees paired with mentors, and ideas
+along the pipeline."""
 import click
 from sqlalchemy import select
 
-from ideas.accounts.models import Role, Site, Unit, User
+from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.operations import create_user
-from ideas.audit import record
+from ideas.accounts.pairings import pair_mentee
+from ideas.accounts.units import create_site, create_unit
 from ideas.database import db
+from ideas.pipeline.operations import apply_action, create_draft
 
 DEMO_PASSWORD = "frontline-demo-2026"
 DEMO_USERS = [
@@ -23,22 +26,28 @@ DEMO_UNITS = {
     "Hillcrest Community Hospital": ["Rehabilitation Ward", "Day Surgery"],
 }
 
+DEMO_HOME_UNITS = {
+    "mentee@demo.example": "Ward 4B – Acute Medicine",
+    "mentee2@demo.example": "Rehabilitation Ward",
+    "mentor@demo.example": "Intensive Care",
+    "mentor2@demo.example": "Emergency Department",
+}
+DEMO_PAIRINGS = [("mentee@demo.example", "mentor@demo.example"), ("mentee2@demo.example", "mentor2@demo.example")]
+
 
 def seed_demo() -> None:
     """Add the demo data once; running it again changes nothing."""
     if db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
         return
+    units = {}
     for site_name, unit_names in DEMO_UNITS.items():
-        site = Site(name=site_name)
-        db.session.add(site)
-        record("site.created", entity=site, changes={"name": (None, site_name)})
-        for name in unit_names:
-            unit = Unit(site=site, name=name)
-            db.session.add(unit)
-            record("unit.created", entity=unit, changes={"name": (None, name), "site_id": (None, site.id)})
-    for email, name, roles in DEMO_USERS:
-        create_user(email, name, roles, DEMO_PASSWORD)
-    seed_demo_ideas()
+        site = create_site(site_name)
+        units.update((name, create_unit(site, name)) for name in unit_names)
+    users = {email: create_user(email, name, roles, DEMO_PASSWORD, home_unit=units.get(DEMO_HOME_UNITS.get(email)))
+             for email, name, roles in DEMO_USERS}
+    for mentee, mentor in DEMO_PAIRINGS:
+        pair_mentee(users[mentee], users[mentor])
+    seed_demo_ideas(users, units)
     db.session.commit()
 
 
@@ -88,14 +97,10 @@ DEMO_IDEAS = [
 ]
 
 
-def seed_demo_ideas() -> None:
+def seed_demo_ideas(users: dict[str, User], units: dict[str, Unit]) -> None:
     """Ideas in draft, submitted, mentor review (with a mentor), revision and withdrawn."""
-    from ideas.pipeline.operations import apply_action, create_draft
-
-    users = {user.email: user for user in db.session.scalars(select(User))}
-    units = {unit.name: unit.id for unit in db.session.scalars(select(Unit))}
     for submitter, unit, fields, steps in DEMO_IDEAS:
-        idea = create_draft(users[submitter], {**fields, "unit": units[unit]})
+        idea = create_draft(users[submitter], {**fields, "unit": units[unit].id})
         for actor, action, inputs in steps:
             apply_action(idea, users[actor], action, idea.version, **inputs)
 

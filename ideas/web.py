@@ -38,6 +38,11 @@ def asset(name: str):
     return send_from_directory(path.parent, path.name, max_age=86400)
 
 
+def form_status(form) -> int:
+    """422 when a sent form is refused (its page shows the messages and keeps the input), else 200."""
+    return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
 def render(page: str, fragment: str, **context):
     """The fragment for an htmx swap, the whole page otherwise."""
     template = fragment if htmx and not htmx.history_restore_request else page

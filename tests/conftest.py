@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from flask import has_app_context
 from flask.testing import FlaskClient
 from hypothesis import settings
 
@@ -73,7 +74,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
-        db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
+        if has_app_context():  # not when following a redirect, already inside the request's context
+            db.session.commit()  # end the test's own transaction: on SQLite it holds the write lock
         kwargs.setdefault("buffered", True)  # a streamed body is read inside the request's context
         return contextvars.Context().run(FlaskClient.open, self, *args, **kwargs)
 

@@ -18,7 +18,7 @@ HOSTILE = '<div hx-get="/sign-out" hx-trigger="load">x</div><script>alert(1)</sc
 def test_sign_in_bad_input(client, email, password, message):
     response = client.post("/sign-in", data={"email": email, "password": password, "csrf_token": page_token(client)})
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in html
     assert 'aria-invalid="true"' in html
     if email and len(email) < 300:
@@ -47,7 +47,7 @@ def test_change_password_bad_input(client, signed_in, fields, field, message):
             "csrf_token": page_token(client, "/account/password")}
     response = client.post("/account/password", data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in html
     assert f'id="{field}-error"' in html
     assert PASSWORD not in html and "a fine new passphrase" not in html
@@ -57,4 +57,4 @@ def test_two_factor_code_too_long(client, signed_in):
     signed_in(Role.ADMIN)
     response = client.post("/account/two-factor", data={"code": "1" * 50,
                                                         "csrf_token": page_token(client, "/account/two-factor")})
-    assert response.status_code == 200 and b"The code has 6 digits." in response.data
+    assert response.status_code == 422 and b"The code has 6 digits." in response.data

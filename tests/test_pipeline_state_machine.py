@@ -18,6 +18,7 @@ from hypothesis.stateful import (
 
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user
+from ideas.accounts.pairings import pair_mentee
 from ideas.audit.verify import verify_trail
 from ideas.database import db
 from ideas.errors import Refusal
@@ -65,6 +66,7 @@ class Pipeline(RuleBasedStateMachine):
         self.context.push()
         self.users = {name: create_user(f"{name}@hospital.example", name.title(), roles)  # no password: nobody signs in
                       for name, roles in CAST}
+        pair_mentee(self.users["maya"], self.users["priya"])  # Maya's ideas wait in Priya's queue first
         self.unit = a_unit()
         db.session.commit()
 

@@ -152,7 +152,7 @@ def test_bad_input_names_the_field_keeps_the_text_and_saves_nothing(client, peop
     data = form_data(client, "/ideas/new", intent="submit", **fields)
     response = client.post("/ideas/new", data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert message in html
     assert f'id="{field}-error"' in html or (field == "benefits" and 'id="benefits-error"' in html)
     for name, value in fields.items():
@@ -167,7 +167,7 @@ def test_a_failed_submit_on_an_existing_draft_leaves_the_draft_as_it_was(client,
     path = f"/ideas/{idea.id}/edit"
     response = client.post(path, data=form_data(client, path, intent="submit", idea_id=idea.id, version=1,
                                                 title="New title", problem="MRN 1234567 fell"))
-    assert response.status_code == 200 and "medical record number" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "medical record number" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (idea.title, idea.stage, idea.version) == (COMPLETE["title"], Stage.DRAFT, 1)
 
@@ -195,7 +195,7 @@ def test_stale_edit_is_a_conflict_that_keeps_the_text(client, people):
     db.session.commit()
     response = client.post(path, data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else changed this idea" in html and "My careful rewrite" in html
     assert 'name="version" type="hidden" value="2"' in html
 
@@ -209,7 +209,7 @@ def test_any_input_gets_an_answer_never_a_500(client, people, title, problem, un
     data = form_data(client, "/ideas/new", intent="submit", title=title, problem=problem, unit=unit)
     data["benefits"] = benefits
     response = client.post("/ideas/new", data=data)
-    assert response.status_code in (200, 302)
+    assert response.status_code in (302, 422)
 
 
 # Autosave ---------------------------------------------------------------------------------------
@@ -243,18 +243,18 @@ def test_autosave_of_an_empty_new_form_creates_nothing(client, people):
     assert count_ideas() == 0
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"problem": "Patient MRN 1234567"}, "a medical record number in Problem at the bedside"),
-    ({"version": 0}, "Someone else changed this idea"),
-    ({"title": "T" * 300}, "keep it to 200 characters"),
+@pytest.mark.parametrize(("fields", "status", "message"), [
+    ({"problem": "Patient MRN 1234567"}, 422, "a medical record number in Problem at the bedside"),
+    ({"version": 0}, 409, "Someone else changed this idea"),
+    ({"title": "T" * 300}, 422, "keep it to 200 characters"),
 ])
-def test_autosave_refusal_is_shown_and_saves_nothing(client, people, fields, message):
+def test_autosave_refusal_is_shown_and_saves_nothing(client, people, fields, status, message):
     idea = make_idea(people["submitter"])
     sign_in(client, people["submitter"])
     data = {"idea_id": idea.id, "version": 1, "csrf_token": page_token(client, f"/ideas/{idea.id}/edit"), **fields}
     response = client.post("/ideas/autosave", headers=HTMX, data=data)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "Not saved." in html and message in html
+    assert response.status_code == status and "Not saved." in html and message in html
     assert "hx-swap-oob" not in html and "HX-Trigger" not in response.headers
     db.session.expire_all()
     assert idea.version == 1
@@ -316,7 +316,7 @@ def test_action_form_bad_input(client, people, reason, message):
         assert "<div hx-get=/x" not in html and "&lt;div hx-get=/x hx-trigger=load&gt;" in html
         return
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and message in html and 'id="reason-error"' in html
+    assert response.status_code == 422 and message in html and 'id="reason-error"' in html
     assert reason[:50] in html
     db.session.expire_all()
     assert idea.stage == Stage.SUBMITTED
@@ -330,7 +330,7 @@ def test_two_tabs_withdrawing_one_gets_a_conflict_with_its_reason_kept(client, p
     assert client.post(path, data={"version": 2, "reason": "First tab", "csrf_token": token}).status_code == 302
     second = client.post(path, data={"version": 2, "reason": "Second tab's words", "csrf_token": token})
     html = second.get_data(as_text=True)
-    assert second.status_code == 200 and "Someone else changed this idea" in html and "Second tab&#39;s words" in html
+    assert second.status_code == 409 and "Someone else changed this idea" in html and "Second tab&#39;s words" in html
 
 
 def test_revise_and_resubmit_from_the_edit_page(client, people):

@@ -71,7 +71,7 @@ def test_password_change_ends_other_sessions(app, create_user):
     assert ward.get("/").status_code == 302
     assert office.get("/").status_code == 200
     office.post("/sign-out", data={"csrf_token": page_token(office, "/")})
-    assert sign_in(office, user).status_code == 200  # old password no longer works
+    assert sign_in(office, user).status_code == 422  # old password no longer works
     assert sign_in(office, user, "a new long passphrase").status_code == 302
 
 

@@ -55,7 +55,7 @@ def test_unknown_user_and_wrong_password_answer_alike(client, create_user):
     def normalised(response):
         return re.sub(r'(content|value)="[^"]*"', "", response.get_data(as_text=True))
 
-    assert unknown.status_code == wrong.status_code == 200
+    assert unknown.status_code == wrong.status_code == 422
     assert normalised(unknown) == normalised(wrong)
     assert "do not match an active account" in wrong.get_data(as_text=True)
 
@@ -64,14 +64,14 @@ def test_inactive_user_cannot_sign_in(client, create_user):
     user = create_user()
     user.active = False
     db.session.commit()
-    assert sign_in(client, user).status_code == 200
+    assert sign_in(client, user).status_code == 422
 
 
 def test_failed_sign_ins_are_throttled_then_allowed_after_cool_off(client, create_user):
     user = create_user()
     with time_machine.travel("2026-11-24 09:00:00", tick=False) as clock:
         statuses = [sign_in(client, user, "wrong password!").status_code for _ in range(20)]
-        assert statuses[:10] == [200] * 10
+        assert statuses[:10] == [422] * 10
         assert set(statuses[10:]) == {429}
         assert sign_in(client, user).status_code == 429  # even the right password, for now
         clock.shift(16 * 60)
@@ -81,7 +81,7 @@ def test_failed_sign_ins_are_throttled_then_allowed_after_cool_off(client, creat
 def test_throttle_by_address_covers_many_accounts(client, create_user):
     with time_machine.travel("2026-11-24 09:00:00", tick=False):
         statuses = [sign_in(client, f"guess{n}@hospital.example", "nope nope nope").status_code for n in range(55)]
-    assert statuses[:50] == [200] * 50 and set(statuses[50:]) == {429}
+    assert statuses[:50] == [422] * 50 and set(statuses[50:]) == {429}
 
 
 def test_successful_sign_ins_do_not_count_against_the_limit(client, create_user):

@@ -42,7 +42,7 @@ def test_enrolled_admin_needs_the_code(client, create_user):
         assert client.get("/").status_code == 302  # not signed in yet
 
         wrong = client.post("/sign-in/code", data={"code": "000000", "csrf_token": page_token(client, "/sign-in/code")})
-        assert wrong.status_code == 200 and b"not right" in wrong.data
+        assert wrong.status_code == 422 and b"not right" in wrong.data
 
         code = pyotp.TOTP(secret).now()
         right = client.post("/sign-in/code", data={"code": code, "csrf_token": page_token(client, "/sign-in/code")})
@@ -52,7 +52,7 @@ def test_enrolled_admin_needs_the_code(client, create_user):
         client.post("/sign-out", data={"csrf_token": page_token(client, "/")})
         sign_in(client, user)
         replay = client.post("/sign-in/code", data={"code": code, "csrf_token": page_token(client, "/sign-in/code")})
-        assert replay.status_code == 200  # the same code is not accepted twice
+        assert replay.status_code == 422  # the same code is not accepted twice
 
 
 def test_code_step_times_out(client, create_user):
@@ -77,4 +77,4 @@ def test_wrong_enrolment_code_keeps_the_page(client, create_user):
     sign_in(client, create_user(Role.ADMIN, enrolled=False))
     response = client.post("/account/two-factor", data={
         "code": "123", "csrf_token": page_token(client, "/account/two-factor")})
-    assert response.status_code == 200 and b"not right" in response.data
+    assert response.status_code == 422 and b"not right" in response.data

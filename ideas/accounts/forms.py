@@ -21,8 +21,9 @@ def strong_enough(form: FlaskForm, field) -> None:
         raise ValidationError(f"Use at least {minimum} characters; a short sentence is easy to remember.")
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice (the one-time link's page)."""
+
     new_password = PasswordField(
         "New password",
         validators=[DataRequired("Enter a new password."),
@@ -33,6 +34,10 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired("Enter the new password again."),
                     EqualTo("new_password", "The two new passwords are not the same.")],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 
 class CodeForm(FlaskForm):

@@ -1,9 +1,10 @@
-"""Accounts: users with roles, the sites and units they work in, their sign-in sessions."""
+"""Accounts: users with roles, the sites and units they work in, their sign-in sessions,
+mentor pairings and invitations."""
 from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.clock import utcnow
@@ -70,6 +71,8 @@ class User(Audited, UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    home_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    home_unit: Mapped[Unit | None] = relationship()
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_last_step: Mapped[int | None]  # the last accepted time step: a code works once
     role_rows: Mapped[list[UserRole]] = relationship(
@@ -111,3 +114,47 @@ class UserSession(db.Model):
     client_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
     user: Mapped[User] = relationship()
+
+
+class MentorPairing(Audited, db.Model):
+    """A mentee's mentor from `created_at` until `ended_at`; one open pairing per mentee."""
+
+    __tablename__ = "mentor_pairings"
+    __table_args__ = (
+        CheckConstraint("mentee_id <> mentor_id", name="not_self"),
+        Index("uq_mentor_pairings_open_mentee", "mentee_id", unique=True,
+              sqlite_where="ended_at IS NULL", postgresql_where="ended_at IS NULL"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mentee: Mapped[User] = relationship(foreign_keys=[mentee_id])
+    mentor: Mapped[User] = relationship(foreign_keys=[mentor_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class Invite(Audited, db.Model):
+    """A one-time link that lets a user set their password; only the token's hash is kept."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+    def audit_owner(self) -> tuple[str, str]:
+        return "users", str(self.user_id)  # the user's invited and password events cover their links
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at and self.user.active

@@ -60,6 +60,12 @@ def end_other_sessions(user: User, reason: str) -> None:
     db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason))
 
 
+def end_all_sessions(user: User, reason: str) -> None:
+    """End every live session of the user (deactivation)."""
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+                       .values(ended_at=utcnow(), ended_reason=reason))
+
+
 def load_session_user(user_id: str) -> User | None:
     """Flask-Login's loader: the user of a live, unexpired session, or nobody."""
     token = session.get("sid")

@@ -7,13 +7,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ideas.accounts import two_factor
-from ideas.accounts.forms import ChangePasswordForm, CodeForm, SignInForm
+from ideas.accounts.forms import ChangePasswordForm, CodeForm, SetPasswordForm, SignInForm
+from ideas.accounts.invites import accept_invite as use_invite, find_invite
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
 from ideas.audit import record, record_refusal
 from ideas.database import db
 from ideas.extensions import limiter
+from ideas.web import form_status
 
 bp = Blueprint("accounts", __name__)
 
@@ -66,7 +68,7 @@ def sign_in():
         g.sign_in_failed = True
         record_refusal("user.sign_in_failed", entity=user, changes={"email": (None, form.email.data)})
         form.form_errors.append(SIGN_IN_FAILED)
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form), form_status(form)
 
 
 def _password_accepted(user: User, next_url: str):
@@ -116,7 +118,7 @@ def sign_in_code():
             return redirect(safe_next(next_url))
         g.sign_in_failed = True
         form.code.errors.append("That code is not right or was already used. Enter the current code.")
-    return render_template("accounts/sign_in_code.html", form=form)
+    return render_template("accounts/sign_in_code.html", form=form), form_status(form)
 
 
 @bp.before_app_request
@@ -145,7 +147,7 @@ def two_factor_setup():
         form.code.errors.append("That code is not right. Check the time on your phone and enter the current code.")
     uri = two_factor.provisioning_uri(user, secret)
     return render_template("accounts/two_factor.html", form=form, secret=secret,
-                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor"))
+                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor")), form_status(form)
 
 
 @bp.post("/sign-out")
@@ -174,4 +176,29 @@ def change_password():
             db.session.commit()
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/password.html", form=form)
+    return render_template("accounts/password.html", form=form), form_status(form)
+
+
+@bp.route("/set-password", methods=["GET", "POST"])
+def accept_invite():
+    """The one-time link from an administrator: set a password, then sign in.
+
+    The token rides in the query string, not the path, so the audit trail (which keeps the
+    path) never holds it."""
+    invite = find_invite(request.args.get("token", ""))
+    if invite is None:
+        return render_template(
+            "errors/error.html", code=404, title="This link cannot be used",
+            message="It has expired, was used already, or a newer link replaced it. "
+                    "Ask an administrator for a new link."), 404
+    if current_user.is_authenticated and current_user.id != invite.user_id:
+        return render_template("accounts/invite.html", form=None, user=invite.user)
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        use_invite(invite, form.new_password.data)
+        if current_user.is_authenticated:
+            end_session("password_set")
+        db.session.commit()
+        flash("Your password is set. Sign in with your e-mail address and new password.", "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/invite.html", form=form, user=invite.user), 422 if form.errors else 200

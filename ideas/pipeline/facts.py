@@ -1,30 +1,27 @@
 """The plain facts the workflow rules read, built from the models."""
 from datetime import timedelta
 
-from flask import current_app
-
 from ideas.accounts.models import User
+from ideas.accounts.pairings import mentor_of
 from ideas.clock import utcnow
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
+from ideas.settings import get_setting
 
 FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
 
 
 def paired_mentor_ids(submitter: User) -> frozenset[int]:
-    """The submitter's paired mentors.
-
-    Pairings belong to the admin feature (MentorPairing); until it is wired in here, nobody
-    is paired and every submitted idea is in the open queue.
-    """
-    return frozenset()
+    """The submitter's paired mentor, if they have one."""
+    mentor = mentor_of(submitter)
+    return frozenset({mentor.id}) if mentor is not None else frozenset()
 
 
 def in_open_queue(idea: Idea, paired: frozenset[int]) -> bool:
     """A submitted idea waits for its paired mentor first, then every mentor may claim it."""
     if not paired or idea.stage != Stage.SUBMITTED or idea.submitted_at is None:
         return True
-    return utcnow() - idea.submitted_at >= timedelta(days=current_app.config["OPEN_QUEUE_WAIT_DAYS"])
+    return utcnow() - idea.submitted_at >= timedelta(days=get_setting("open_queue_wait_days"))
 
 
 def idea_facts(idea: Idea) -> IdeaFacts:

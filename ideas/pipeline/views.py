@@ -99,7 +99,7 @@ def edit(idea_id: int):
 
 def _edit_page(idea: Idea | None):
     """Save (or save and send) the whole form; on a refusal nothing is kept but the text on the page."""
-    form = idea_form(idea)
+    form, status = idea_form(idea), 200
     if form.validate_on_submit():
         idea = _form_idea(form, idea)
         intent = request.form.get("intent", "save")
@@ -113,6 +113,7 @@ def _edit_page(idea: Idea | None):
         except Refusal as refusal:
             db.session.rollback()
             form.show(refusal)
+            status = refusal.status
             if isinstance(refusal, Conflict) and idea is not None:
                 form.version.data = idea.version  # they have been warned; the next save may overwrite
         else:
@@ -123,7 +124,7 @@ def _edit_page(idea: Idea | None):
             return redirect(url_for("pipeline.detail", idea_id=saved.id))
     request_for_changes = last_transition(idea) if idea and idea.stage == Stage.REVISION else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
-                           is_submitter=idea is None or idea.submitter_id == current_user.id)
+                           is_submitter=idea is None or idea.submitter_id == current_user.id), status
 
 
 @bp.post("/autosave")
@@ -141,8 +142,8 @@ def autosave():
         db.session.commit()
     except Refusal as refusal:
         db.session.rollback()
-        status = refusal.status if refusal.status == 403 else 200  # htmx swaps only 2xx: show the message
-        return render_template("pipeline/_autosave.html", idea=idea, refusal=refusal), status
+        # app.js has htmx swap a 422 or 409, so the message shows; a 403 never comes from the page
+        return render_template("pipeline/_autosave.html", idea=idea, refusal=refusal), refusal.status
     headers = {"HX-Trigger": "draftSaved"}  # draft.js then forgets its copy of the text
     if changes.get("created"):
         headers["HX-Replace-Url"] = url_for("pipeline.edit", idea_id=idea.id)
@@ -183,7 +184,7 @@ def act(idea_id: int, action: str):
         abort(404)
     facts, actor = idea_facts(idea), actor_facts(current_user)
     row = next((t for t in available_actions(facts, actor) if t.action == action), None)
-    form = ActionForm(data={"version": idea.version} if request.method == "GET" else None)
+    form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
         inputs = {name: form[name].data for name in ("reason", "comment", "response")}
@@ -195,13 +196,14 @@ def act(idea_id: int, action: str):
         except Conflict as conflict:
             db.session.rollback()
             form.show(conflict)  # what they typed stays on the page
-            form.version.data = idea.version
+            form.version.data, status = idea.version, conflict.status
             row = next((t for t in available_actions(idea_facts(idea), actor) if t.action == action), None)
         except Refusal as refusal:
             db.session.rollback()
             if row is None or refusal.field not in row.inputs:
                 raise
             form.show(refusal)
+            status = refusal.status
         else:
             flash(f"Done. The idea is now {done.target.phrase}.", "success")
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
@@ -209,7 +211,8 @@ def act(idea_id: int, action: str):
         check(action, facts, actor)  # not offered now: answer why, with the refusal's status
     # After a conflict the action may be gone: its fields stay on the page with what was typed.
     shown = row or next(t for t in TRANSITIONS if t.action == action)
-    return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None, form=form)
+    return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
+                           form=form), status
 
 
 def _mentor_choices() -> list[tuple[str, str]]:

@@ -1,7 +1,7 @@
 """pipeline: ideas, their co-authors, benefits and tags
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-24 20:26:20.603108
 
 """
@@ -13,7 +13,7 @@ import ideas.database  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ideas.accounts.models import Site, Unit, User
+from ideas.accounts.models import Unit, User
+from ideas.accounts.units import create_site, create_unit
 from ideas.audit.models import AuditEvent
 from ideas.database import db
 from ideas.pipeline.models import Idea
@@ -38,11 +39,7 @@ ROUTES = {
 def a_unit() -> Unit:
     """A unit to put ideas in (made once per database)."""
     unit = db.session.scalar(select(Unit).limit(1))
-    if unit is None:
-        unit = Unit(site=Site(name="Riverside General Hospital"), name="Ward 4B")
-        db.session.add(unit)
-        db.session.flush()
-    return unit
+    return unit or create_unit(create_site("Riverside General Hospital"), "Ward 4B")
 
 
 def make_idea(submitter: User, stage: Stage = Stage.DRAFT, mentor: User | None = None,

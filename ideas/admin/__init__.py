@@ -1,0 +1,1 @@
+"""Administration: users, roles, sites and units, mentor pairings, hand-over, settings."""
