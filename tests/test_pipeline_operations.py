@@ -2,16 +2,21 @@
 import pathlib
 import re
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 from sqlalchemy import select
 from ideas.accounts.models import Role
+from ideas.accounts.pairings import pair_mentee
+from ideas.clock import utcnow
 from ideas.database import db
 from ideas.demo import seed_demo
 from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
 from ideas.pipeline.workflow import Stage
-from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
+from tests.support.ideas import COMPLETE, idea_events, make_idea
 
 
 @pytest.fixture
@@ -25,7 +30,8 @@ def mentor(create_user):
 
 
 def test_create_draft_records_what_was_filled(mentee):
-    idea = create_draft(mentee, {"title": "  Quiet nights ", "problem": "Noise\r\nat night", "tags": "Sleep, noise,sleep"})
+    idea = create_draft(mentee, {"title": "  Quiet nights ", "problem": "Noise\r\nat night",
+                                 "tags": "Sleep, noise,sleep"})
     db.session.commit()
     assert (idea.stage, idea.title, idea.problem, idea.tags, idea.version) == (
         Stage.DRAFT, "Quiet nights", "Noise\nat night", ["noise", "sleep"], 1)
@@ -162,6 +168,24 @@ def test_resubmit_needs_a_response_and_goes_back_to_the_mentor(mentee, mentor):
     assert raised.value.field == "response"
     apply_action(idea, mentee, "resubmit", idea.version, response="Added the measures.")
     assert (idea.stage, idea.mentor_id) == (Stage.MENTOR_REVIEW, mentor.id)
+
+
+def test_a_submitted_idea_waits_in_the_paired_mentors_queue_first(mentee, mentor, create_user):
+    other = create_user(Role.MENTOR)
+    pair_mentee(mentee, mentor)
+    idea = make_idea(mentee, Stage.SUBMITTED)
+    with pytest.raises(Forbidden, match="paired mentor's queue"):
+        apply_action(idea, other, "start_review", idea.version)
+    with time_machine.travel(utcnow() + timedelta(days=3, minutes=1)):
+        apply_action(idea, other, "start_review", idea.version)
+    assert idea.mentor_id == other.id
+
+
+def test_the_paired_mentor_claims_at_once(mentee, mentor):
+    pair_mentee(mentee, mentor)
+    idea = make_idea(mentee, Stage.SUBMITTED)
+    apply_action(idea, mentor, "start_review", idea.version)
+    assert idea.mentor_id == mentor.id
 
 
 def test_admin_assigns_an_active_mentor(mentee, mentor, create_user):

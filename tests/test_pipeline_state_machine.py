@@ -127,7 +127,8 @@ class Pipeline(RuleBasedStateMachine):
         """Take one of the actions the pages would offer someone now, so ideas travel far."""
         idea = db.session.get(Idea, idea_id)
         facts = idea_facts(idea)
-        offered = [(who, t.action) for who in self.users for t in available_actions(facts, actor_facts(self.users[who]))]
+        offered = [(who, t.action) for who, user in self.users.items()
+                   for t in available_actions(facts, actor_facts(user))]
         if offered:
             who, action = data.draw(st.sampled_from(offered))
             inputs = {"reason": "Not needed now.", "comment": "Add the measures.", "response": "Added them."}

@@ -102,7 +102,8 @@ def test_autosave_signed_out_answers_401_and_leads_back_to_the_page(client, peop
     token = page_token(client, f"/ideas/{idea.id}/edit")
     db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
     db.session.commit()
-    response = client.post("/ideas/autosave", headers={**HTMX, "HX-Current-URL": f"http://localhost/ideas/{idea.id}/edit"},
+    page = f"http://localhost/ideas/{idea.id}/edit"
+    response = client.post("/ideas/autosave", headers={**HTMX, "HX-Current-URL": page},
                            data={"idea_id": idea.id, "version": 1, "title": "typed", "csrf_token": token})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == f"/sign-in?next=/ideas/{idea.id}/edit"
@@ -134,7 +135,8 @@ def test_save_a_draft_then_find_it_in_my_ideas_and_on_home(client, people):
 
 
 @pytest.mark.parametrize(("fields", "field", "message"), [
-    ({"title": "", "problem": "", "proposed_change": "", "expected_benefit": "", "unit": ""}, "title", "Fill in “Title”"),
+    ({"title": "", "problem": "", "proposed_change": "", "expected_benefit": "", "unit": ""}, "title",
+     "Fill in “Title”"),
     ({"expected_benefit": "   "}, "expected_benefit", "Fill in “Expected benefit”"),
     ({"unit": ""}, "unit", "Fill in “Origin unit”"),
     ({"title": "T" * 201}, "title", "keep it to 200 characters"),
@@ -309,7 +311,8 @@ def test_action_form_bad_input(client, people, reason, message):
     idea = make_idea(people["submitter"], Stage.SUBMITTED)
     sign_in(client, people["submitter"])
     path = f"/ideas/{idea.id}/actions/withdraw"
-    response = client.post(path, data={"version": idea.version, "reason": reason, "csrf_token": page_token(client, path)})
+    response = client.post(path, data={"version": idea.version, "reason": reason,
+                                       "csrf_token": page_token(client, path)})
     if message is None:  # hostile markup is a valid reason, shown escaped
         assert response.status_code == 302
         html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)

@@ -1,20 +1,15 @@
 """The idea form and the action form. They only carry input: the operations validate it,
 so the web, the API and the command line refuse the same things with the same messages."""
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.errors import Refusal
+from ideas.forms import Checkboxes, options
 from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS
 
 L = FIELD_LABELS
-
-
-class CheckboxesField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class ShowsRefusals:
@@ -33,8 +28,9 @@ class IdeaForm(ShowsRefusals, FlaskForm):
     problem = TextAreaField(L["problem"], description="What goes wrong for patients or staff, and how often.")
     proposed_change = TextAreaField(L["proposed_change"], description="What you would do differently.")
     expected_benefit = TextAreaField(L["expected_benefit"], description="What would get better, and for whom.")
-    benefits = CheckboxesField(L["benefits"], choices=[SelectChoice(b.value, b.label) for b in Benefit], validate_choice=False)
-    category = SelectField(L["category"], choices=[SelectChoice("", "Choose a category"), *(SelectChoice(c.value, c.label) for c in Category)],
+    benefits = Checkboxes(L["benefits"], choices=[SelectChoice(b.value, b.label) for b in Benefit],
+                          validate_choice=False)
+    category = SelectField(L["category"], choices=options("Choose a category", ((c.value, c.label) for c in Category)),
                            validate_choice=False)
     tags = StringField(L["tags"], description="Words to find it by, separated by commas.")
     unit = SelectField(L["unit"], choices=[], validate_choice=False)

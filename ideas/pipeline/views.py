@@ -3,13 +3,11 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
-from wtforms.fields.choices import SelectChoice
-
-from ideas.accounts.models import Role, Unit, User, UserRole
+from ideas.accounts.models import Role
+from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
 from ideas.database import db
 from ideas.errors import Conflict, Refusal
+from ideas.forms import options, unit_choices
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.forms import ActionForm, IdeaForm
 from ideas.pipeline.models import Idea
@@ -57,8 +55,7 @@ def mine():
 def idea_form(idea: Idea | None) -> IdeaForm:
     """The form, filled from the request when one was posted, else from the idea."""
     form = IdeaForm(data=_form_data(idea) if idea is not None and request.method == "GET" else None)
-    units = db.session.scalars(select(Unit).options(joinedload(Unit.site)).order_by(Unit.name))
-    form.unit.choices = [SelectChoice("", "Choose your unit"), *(SelectChoice(str(u.id), u.label) for u in units)]
+    form.unit.choices = unit_choices(all_sites(), "Choose your unit")
     return form
 
 
@@ -155,13 +152,7 @@ def autosave():
 def people():
     """Active colleagues matching a name or e-mail, to pick co-authors from."""
     query = (request.args.get("q") or "").strip()[:80]
-    found = []
-    if len(query) >= 2:
-        found = db.session.scalars(
-            select(User).where(User.active.is_(True), User.id != current_user.id,
-                               or_(User.name.icontains(query, autoescape=True),
-                                   User.email.icontains(query, autoescape=True)))
-            .order_by(User.name).limit(8)).all()
+    found = find_colleagues(query, current_user) if len(query) >= 2 else []
     return render_template("pipeline/_people.html", people=found, query=query)
 
 
@@ -215,9 +206,8 @@ def act(idea_id: int, action: str):
                            form=form), status
 
 
-def _mentor_choices() -> list[tuple[str, str]]:
+def _mentor_choices() -> list:
+    """Only an administrator assigns a mentor; a mentor claims an idea for themselves."""
     if not current_user.has_role(Role.ADMIN):
         return []
-    mentors = db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == Role.MENTOR, User.active.is_(True)).order_by(User.name))
-    return [SelectChoice("", "Choose a mentor"), *(SelectChoice(str(m.id), m.name) for m in mentors)]
+    return options("Choose a mentor", ((m.id, m.name) for m in active_users_with(Role.MENTOR)))
