@@ -219,6 +219,13 @@ def test_later_rows_are_not_yet_possible(mentee, mentor):
     assert idea.stage == Stage.MENTOR_REVIEW
 
 
+def test_only_the_text_an_action_asks_for_is_recorded(mentee, mentor):
+    idea = make_idea(mentee, Stage.MENTOR_REVIEW, mentor=mentor)
+    apply_action(idea, mentor, "request_changes", idea.version, comment=" Add the measures. ",
+                 reason="MRN 1234567", response="unchecked")
+    assert idea_events(idea)[-1].reason == "Add the measures."
+
+
 def test_a_refused_action_leaves_no_event(mentee, mentor):
     idea = make_idea(mentee, Stage.SUBMITTED)
     before = len(idea_events(idea))

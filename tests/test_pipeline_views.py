@@ -4,9 +4,10 @@ from datetime import timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from ideas.accounts.models import Role, UserSession
+from ideas.accounts.pairings import pair_mentee
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
@@ -377,3 +378,28 @@ def test_not_yet_possible_actions_say_so(client, people):
     assert response.status_code == 422
     assert "Not yet possible: needs the feasibility review" in response.get_data(as_text=True)
     assert len([e for e in idea_events(idea) if e.action == "idea.transition"]) == 2
+
+
+def test_my_ideas_page_runs_the_same_queries_for_two_ideas_or_eight(client, people):
+    pair_mentee(people["submitter"], people["mentor"])
+    sign_in(client, people["submitter"])
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def queries_for_my_ideas() -> int:
+        statements.clear()
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            assert client.get("/ideas/mine").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        return len(statements)
+
+    make_idea(people["submitter"], Stage.SUBMITTED, co_authors=(people["co_author"],))
+    make_idea(people["submitter"], Stage.REVISION, mentor=people["mentor"])
+    few = queries_for_my_ideas()
+    for stage in (Stage.DRAFT, Stage.SUBMITTED, Stage.REVISION) * 2:
+        make_idea(people["submitter"], stage, mentor=people["mentor"])
+    assert queries_for_my_ideas() == few

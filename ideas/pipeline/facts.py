@@ -1,9 +1,13 @@
 """The plain facts the workflow rules read, built from the models."""
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from ideas.accounts.models import User
-from ideas.accounts.pairings import mentor_of
+from sqlalchemy import select
+
+from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
+from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
 from ideas.settings import get_setting
@@ -11,29 +15,38 @@ from ideas.settings import get_setting
 FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
 
 
-def paired_mentor_ids(submitter: User) -> frozenset[int]:
-    """The submitter's paired mentor, if they have one."""
-    mentor = mentor_of(submitter)
-    return frozenset({mentor.id}) if mentor is not None else frozenset()
+@dataclass(frozen=True)
+class Queues:
+    """Who each submitter's ideas wait for first, and for how long: read once for a whole list."""
+
+    paired: dict[int, frozenset[int]]  # submitter id -> their paired mentor (none or one)
+    wait: timedelta
+
+    def in_open_queue(self, idea: Idea) -> bool:
+        """A submitted idea waits for its paired mentor first, then every mentor may claim it."""
+        if not self.paired.get(idea.submitter_id) or idea.stage != Stage.SUBMITTED or idea.submitted_at is None:
+            return True
+        return utcnow() - idea.submitted_at >= self.wait
 
 
-def in_open_queue(idea: Idea, paired: frozenset[int]) -> bool:
-    """A submitted idea waits for its paired mentor first, then every mentor may claim it."""
-    if not paired or idea.stage != Stage.SUBMITTED or idea.submitted_at is None:
-        return True
-    return utcnow() - idea.submitted_at >= timedelta(days=get_setting("open_queue_wait_days"))
+def queues(submitter_ids: Iterable[int]) -> Queues:
+    rows = db.session.execute(select(MentorPairing.mentee_id, MentorPairing.mentor_id).where(
+        MentorPairing.mentee_id.in_(set(submitter_ids)), MentorPairing.ended_at.is_(None)))
+    return Queues({mentee_id: frozenset({mentor_id}) for mentee_id, mentor_id in rows},
+                  timedelta(days=get_setting("open_queue_wait_days")))
 
 
-def idea_facts(idea: Idea) -> IdeaFacts:
-    paired = paired_mentor_ids(idea.submitter)
+def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
+    """The idea's facts; a list passes the `queues` of all its ideas, read once."""
+    queue = queue or queues([idea.submitter_id])
     return IdeaFacts(
         stage=Stage(idea.stage),
         submitter_id=idea.submitter_id,
         co_author_ids=frozenset(user.id for user in idea.co_authors),
         mentor_id=idea.mentor_id,
-        paired_mentor_ids=paired,
+        paired_mentor_ids=queue.paired.get(idea.submitter_id, frozenset()),
         reviewer_ids=frozenset({idea.mentor_id}) - {None},
-        in_open_queue=in_open_queue(idea, paired),
+        in_open_queue=queue.in_open_queue(idea),
         texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
         unit_id=idea.unit_id,
     )

@@ -69,9 +69,9 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
     _flush(idea)
     after = {"stage": str(idea.stage), "mentor_id": idea.mentor_id}
     changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
-    reason = next((inputs[name] for name in ("reason", "comment", "response") if inputs.get(name)), None)
-    record("idea.transition", entity=idea, idea_id=idea.id, changes=changes,
-           reason=reason.strip() if isinstance(reason, str) else None, actor=actor)
+    # Only the texts this action asks for were checked (and guarded): only they reach the trail.
+    reason = next((inputs[name].strip() for name in row.inputs if name != "mentor" and inputs.get(name)), None)
+    record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, actor=actor)
     return row
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ideas.accounts.models import User
 from ideas.audit.models import AuditEvent
 from ideas.database import db
-from ideas.pipeline.facts import actor_facts, idea_facts
+from ideas.pipeline.facts import actor_facts, idea_facts, queues
 from ideas.pipeline.models import Idea, idea_co_authors
 from ideas.pipeline.workflow import Transition, available_actions
 
@@ -23,8 +23,8 @@ def my_ideas(user: User, limit: int | None = None) -> list[Idea]:
 
 def waiting_on(ideas: list[Idea], user: User) -> dict[int, list[Transition]]:
     """For each idea, the actions that move it forward and wait on this user (withdrawing waits on nobody)."""
-    actor = actor_facts(user)
-    return {idea.id: [t for t in available_actions(idea_facts(idea), actor) if t.action != "withdraw"]
+    actor, queue = actor_facts(user), queues(idea.submitter_id for idea in ideas)
+    return {idea.id: [t for t in available_actions(idea_facts(idea, queue), actor) if t.action != "withdraw"]
             for idea in ideas}
 
 
