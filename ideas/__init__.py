@@ -1,6 +1,7 @@
 """Frontline Ideas: the application factory."""
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect, request, url_for
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -72,7 +73,7 @@ def register_extensions(app: Flask) -> None:
             flash("Your session ended. Sign in again to carry on where you were.", "info")
         else:
             flash(login_manager.login_message, "info")
-        target = url_for("accounts.sign_in", next=request.full_path.rstrip("?"))
+        target = url_for("accounts.sign_in", next=_return_path())
         if htmx:
             response = app.make_response(("", 401))
             response.headers["HX-Redirect"] = target
@@ -80,17 +81,27 @@ def register_extensions(app: Flask) -> None:
         return redirect(target)
 
 
+def _return_path() -> str:
+    """Where sign-in leads back to: the page itself, also when an htmx request from it was refused."""
+    if htmx and htmx.current_url:
+        parts = urlsplit(htmx.current_url)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.full_path.rstrip("?")
+
+
 def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import bp as accounts_bp
     from ideas.admin.views import bp as admin_bp
     from ideas.audit.views import bp as audit_bp
     from ideas.home.views import bp as home_bp
+    from ideas.pipeline.views import bp as pipeline_bp
     from ideas.web import vendor
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(pipeline_bp)
     app.register_blueprint(vendor)
 
 

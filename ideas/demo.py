@@ -1,12 +1,14 @@
-"""The seeded demo: sites with units, a user for every role, mentees paired with mentors."""
+"""The seeded demo: sites with units, a user for every role, mentees paired with mentors, and ideas
+along the pipeline."""
 import click
 from sqlalchemy import select
 
-from ideas.accounts.models import Role, User
+from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.operations import create_user
 from ideas.accounts.pairings import pair_mentee
 from ideas.accounts.units import create_site, create_unit
 from ideas.database import db
+from ideas.pipeline.operations import apply_action, create_draft
 
 DEMO_PASSWORD = "frontline-demo-2026"
 DEMO_USERS = [
@@ -45,7 +47,62 @@ def seed_demo() -> None:
              for email, name, roles in DEMO_USERS}
     for mentee, mentor in DEMO_PAIRINGS:
         pair_mentee(users[mentee], users[mentor])
+    seed_demo_ideas(users, units)
     db.session.commit()
+
+
+# (submitter, unit, fields, [(actor, action, inputs), …]): each idea reaches its stage through the operations.
+DEMO_IDEAS = [
+    ("mentee@demo.example", "Ward 4B – Acute Medicine", {
+        "title": "Quiet hours after 22:00 on Ward 4B",
+        "problem": "Patients tell us they cannot sleep: phones, bins and the drug trolley are loud at night.",
+        "proposed_change": "Soft-close bins, phones on vibrate and a dimmed corridor from 22:00 to 06:00.",
+        "benefits": ["patient_experience"], "category": "other", "tags": "sleep, noise",
+    }, []),
+    ("mentee@demo.example", "Ward 4B – Acute Medicine", {
+        "title": "Night-time falls checklist",
+        "problem": "Most of our falls happen between 02:00 and 05:00 on the way to the toilet.",
+        "proposed_change": "A five-point bedside check at the evening handover: call bell, glasses, "
+                           "footwear, commode, bed height.",
+        "expected_benefit": "Fewer night-time falls and fewer injuries from falls.",
+        "benefits": ["safety", "quality"], "category": "falls", "tags": "falls, nights, handover",
+        "evidence": "NICE guideline on falls in older people; our falls audit for the last quarter.",
+        "co_authors": ["mentee2@demo.example"],
+    }, [("mentee@demo.example", "submit", {})]),
+    ("mentee2@demo.example", "Rehabilitation Ward", {
+        "title": "Walk to lunch",
+        "problem": "Patients who eat in bed lose strength; many could walk to the day room with help.",
+        "proposed_change": "Staff walk every able patient to the day room for lunch, with a simple mobility score.",
+        "expected_benefit": "More steps per day, shorter stays, better mood.",
+        "benefits": ["patient_experience", "quality"], "category": "patient_flow", "tags": "mobility, nutrition",
+        "resources": "Two extra chairs for the day room; ten minutes of training at the huddle.",
+    }, [("mentee2@demo.example", "submit", {}), ("mentor2@demo.example", "start_review", {})]),
+    ("mentee@demo.example", "Emergency Department", {
+        "title": "Pre-filled sepsis screening stickers",
+        "problem": "Sepsis screening is often incomplete at triage when the department is busy.",
+        "proposed_change": "A sticker with the screening questions, placed on every triage card.",
+        "expected_benefit": "Earlier antibiotics for patients with sepsis.",
+        "benefits": ["safety"], "category": "documentation", "tags": "sepsis, triage",
+    }, [("mentee@demo.example", "submit", {}), ("mentor@demo.example", "start_review", {}),
+        ("mentor@demo.example", "request_changes",
+         {"comment": "Say how you will measure completion before and after, and who prints the stickers."})]),
+    ("mentee2@demo.example", "Day Surgery", {
+        "title": "Text reminders for fasting times",
+        "problem": "Some patients arrive not fasted and their operation is cancelled.",
+        "proposed_change": "An automatic text message the evening before with the fasting times.",
+        "expected_benefit": "Fewer cancellations on the day.",
+        "benefits": ["efficiency", "patient_experience"], "category": "communication",
+    }, [("mentee2@demo.example", "submit", {}),
+        ("mentee2@demo.example", "withdraw", {"reason": "The hospital is rolling out a text service already."})]),
+]
+
+
+def seed_demo_ideas(users: dict[str, User], units: dict[str, Unit]) -> None:
+    """Ideas in draft, submitted, mentor review (with a mentor), revision and withdrawn."""
+    for submitter, unit, fields, steps in DEMO_IDEAS:
+        idea = create_draft(users[submitter], {**fields, "unit": units[unit].id})
+        for actor, action, inputs in steps:
+            apply_action(idea, users[actor], action, idea.version, **inputs)
 
 
 def print_sign_in(address: str | None = None) -> None:

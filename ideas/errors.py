@@ -26,3 +26,7 @@ class Conflict(Refusal):
     """Someone else changed it first (409)."""
 
     status = 409
+
+
+class NotYetPossible(Invalid):
+    """A rule of the pipeline whose data arrives in a later part of the product (422)."""

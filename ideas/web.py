@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ideas.clock import local_time
+from ideas.errors import Refusal
 from ideas.extensions import htmx, talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -50,9 +51,9 @@ def render(page: str, fragment: str, **context):
 
 def register_filters(app: Flask) -> None:
     @app.template_filter("local_time")
-    def local_time_filter(moment) -> str:
+    def local_time_filter(moment, fmt: str = "%d %b %Y, %H:%M:%S %Z") -> str:
         """A stored UTC time as the hospital's clock shows it."""
-        return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime("%d %b %Y, %H:%M:%S %Z")
+        return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime(fmt)
 
 
 def register_security(app: Flask) -> None:
@@ -97,6 +98,12 @@ def register_errorhandlers(app: Flask) -> None:
         }
         title, message = messages.get(error.code, (error.name, error.description))
         return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+
+    @app.errorhandler(Refusal)
+    def refused(refusal: Refusal):
+        titles = {403: "Not allowed", 409: "Someone else changed it first", 422: "Not possible yet"}
+        return render_template("errors/error.html", code=refusal.status, title=titles.get(refusal.status, "Refused"),
+                               message=refusal.message), refusal.status
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

@@ -1,13 +1,13 @@
 """Administration forms. Rules that need the database (unique e-mail, last admin, who may be
 paired) live in the operations; these forms check only the shape of the input."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.handover import WorkItem
-from ideas.accounts.models import Role, Site, User
+from ideas.accounts.models import Role, User
+from ideas.forms import Checkboxes, options
 from ideas.settings.definitions import DEFINITIONS, Definition
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -24,21 +24,6 @@ def chosen(message: str):
         if field.data is None:
             raise StopValidation(message)
     return check
-
-
-class Checkboxes(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
-
-
-def options(empty: str, pairs) -> list[SelectChoice]:
-    """A select's choices: an empty one first, then one per (id, label)."""
-    return [SelectChoice("", empty), *(SelectChoice(str(value), label) for value, label in pairs)]
-
-
-def unit_choices(sites: list[Site], empty: str) -> list[SelectChoice]:
-    """Every unit, named with its site, after an empty choice."""
-    return options(empty, ((unit.id, unit.label) for site in sites for unit in site.units))
 
 
 class UserForm(FlaskForm):

@@ -2,20 +2,22 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ideas.accounts.handover import WorkItem, open_work
 from ideas.accounts.invites import issue_invite
 from ideas.accounts.models import MentorPairing, Role, Site, Unit, User, UserRole
 from ideas.accounts.operations import create_user, deactivate_user, reactivate_user, update_user
 from ideas.accounts.pairings import end_pairing, mentor_of, open_pairings_as_mentor, pair_mentee
+from ideas.accounts.queries import active_users_with, all_sites
 from ideas.accounts.units import create_site, create_unit, rename_site, rename_unit
 from ideas.admin.forms import (
-    NameForm, PairingForm, UnitForm, UserFilterForm, UserForm, handover_form, options, settings_form, unit_choices,
+    NameForm, PairingForm, UnitForm, UserFilterForm, UserForm, handover_form, settings_form,
 )
 from ideas.database import db
 from ideas.errors import Refusal
 from ideas.extensions import login_manager
+from ideas.forms import options, unit_choices
 from ideas.settings import all_settings
 from ideas.settings.definitions import DEFINITIONS, time_zone_names
 from ideas.settings.operations import change_settings
@@ -70,15 +72,6 @@ def one_click(change, done: str, back: str):
 def form_page(template: str, form, **context):
     """The page; 422 when a sent form has errors (the user's input is kept in it)."""
     return render_template(template, form=form, **context), form_status(form)
-
-
-def active_users_with(role: Role) -> list[User]:
-    return list(db.session.scalars(select(User).where(User.active, User.role_rows.any(UserRole.role == role))
-                                   .order_by(func.lower(User.name), User.id)))
-
-
-def all_sites() -> list[Site]:
-    return list(db.session.scalars(select(Site).options(selectinload(Site.units)).order_by(Site.name)))
 
 
 # Users ---------------------------------------------------------------------------------

@@ -2,10 +2,18 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from ideas.accounts.models import Role
+from ideas.pipeline.queries import my_ideas, waiting_on
+
 bp = Blueprint("home", __name__)
+HOME_LIST_LENGTH = 5
 
 
 @bp.get("/")
 @login_required
 def index():
-    return render_template("home/index.html", roles=sorted(current_user.roles))
+    context = {}
+    if current_user.has_role(Role.MENTEE):
+        ideas = my_ideas(current_user, limit=HOME_LIST_LENGTH)
+        context.update(ideas=ideas, waiting=waiting_on(ideas, current_user))
+    return render_template("home/index.html", roles=sorted(current_user.roles), **context)

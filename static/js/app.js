@@ -13,9 +13,10 @@ document.addEventListener("htmx:configRequest", function (event) {
   }
 });
 
-// A refused form answers 422 with the form and its messages: show it, as for a 200.
+// A refused form answers 422 (or 409 when someone else saved first) with the form and its
+// messages: show it, as for a 200.
 document.addEventListener("htmx:beforeSwap", function (event) {
-  if (event.detail.xhr.status === 422) {
+  if (event.detail.xhr.status === 422 || event.detail.xhr.status === 409) {
     event.detail.shouldSwap = true;
     event.detail.isError = false;
   }

@@ -51,7 +51,9 @@ class Page:
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on inputs, which htmx then copies
+        # onto swapped elements, and CSP reports that as an inline style.
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     def assert_clean(self) -> None:

@@ -1,0 +1,23 @@
+"""Reading people and places for forms: active users with a role, sites with their units."""
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ideas.accounts.models import Role, Site, User, UserRole
+from ideas.database import db
+
+
+def active_users_with(role: Role) -> list[User]:
+    return list(db.session.scalars(select(User).where(User.active, User.role_rows.any(UserRole.role == role))
+                                   .order_by(func.lower(User.name), User.id)))
+
+
+def all_sites() -> list[Site]:
+    return list(db.session.scalars(select(Site).options(selectinload(Site.units)).order_by(Site.name)))
+
+
+def find_colleagues(text: str, leave_out: User, limit: int = 8) -> list[User]:
+    """Active users whose name or e-mail contains the text."""
+    return list(db.session.scalars(
+        select(User).where(User.active, User.id != leave_out.id,
+                           or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)))
+        .order_by(func.lower(User.name), User.id).limit(limit)))

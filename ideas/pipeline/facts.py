@@ -1,0 +1,60 @@
+"""The plain facts the workflow rules read, built from the models."""
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from ideas.accounts.models import MentorPairing, User
+from ideas.clock import utcnow
+from ideas.database import db
+from ideas.pipeline.models import Idea
+from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
+from ideas.settings import get_setting
+
+FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
+
+
+@dataclass(frozen=True)
+class Queues:
+    """Who each submitter's ideas wait for first, and for how long: read once for a whole list."""
+
+    paired: dict[int, frozenset[int]]  # submitter id -> their paired mentor (none or one)
+    wait: timedelta
+
+    def in_open_queue(self, idea: Idea) -> bool:
+        """A submitted idea waits for its paired mentor first, then every mentor may claim it."""
+        if not self.paired.get(idea.submitter_id) or idea.stage != Stage.SUBMITTED or idea.submitted_at is None:
+            return True
+        return utcnow() - idea.submitted_at >= self.wait
+
+
+def queues(submitter_ids: Iterable[int]) -> Queues:
+    rows = db.session.execute(select(MentorPairing.mentee_id, MentorPairing.mentor_id).where(
+        MentorPairing.mentee_id.in_(set(submitter_ids)), MentorPairing.ended_at.is_(None)))
+    return Queues({mentee_id: frozenset({mentor_id}) for mentee_id, mentor_id in rows},
+                  timedelta(days=get_setting("open_queue_wait_days")))
+
+
+def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
+    """The idea's facts; a list passes the `queues` of all its ideas, read once."""
+    queue = queue or queues([idea.submitter_id])
+    return IdeaFacts(
+        stage=Stage(idea.stage),
+        submitter_id=idea.submitter_id,
+        co_author_ids=frozenset(user.id for user in idea.co_authors),
+        mentor_id=idea.mentor_id,
+        paired_mentor_ids=queue.paired.get(idea.submitter_id, frozenset()),
+        reviewer_ids=frozenset({idea.mentor_id}) - {None},
+        in_open_queue=queue.in_open_queue(idea),
+        texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
+        unit_id=idea.unit_id,
+    )
+
+
+def actor_facts(user: User | None) -> ActorFacts:
+    """An active signed-in user's facts; `None` acts as the system."""
+    if user is None:
+        return ActorFacts(None, system=True)
+    roles = frozenset(str(role) for role in user.roles) if user.active else frozenset()
+    return ActorFacts(user.id, roles)

@@ -1,0 +1,359 @@
+"""The pipeline's rules as data (SPEC "The pipeline", "Visibility"): no Flask, no database.
+
+Views, the API and the CLI ask `available_actions` what to offer; the operations call
+`check` before they change anything. Facts come in as small plain dataclasses, so every
+rule is tested in microseconds.
+"""
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ideas.errors import Forbidden, Invalid, NotYetPossible, Refusal
+from ideas.pipeline.identifier_guard import find_identifiers, scan
+
+
+class Stage(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    MENTOR_REVIEW = "mentor_review"
+    REVISION = "revision"
+    COMMITTEE_REVIEW = "committee_review"
+    PILOT = "pilot"
+    PILOT_REVIEW = "pilot_review"
+    SCALE_UP = "scale_up"
+    ADOPTED = "adopted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").replace("scale up", "scale-up").capitalize()
+
+    @property
+    def phrase(self) -> str:
+        """How a sentence says an idea is at this stage: "The idea is now in mentor review"."""
+        return {"draft": "a draft", "submitted": "submitted", "revision": "back with its team for revision",
+                "adopted": "adopted", "declined": "declined", "withdrawn": "withdrawn", "stopped": "stopped",
+                }.get(self.value, "in " + self.label.lower())
+
+
+CLOSED = frozenset({Stage.ADOPTED, Stage.DECLINED, Stage.WITHDRAWN, Stage.STOPPED})
+# Everybody sees ideas from pilot onward, stopped ones included: failures teach too.
+SHOWCASE = frozenset({Stage.PILOT, Stage.PILOT_REVIEW, Stage.SCALE_UP, Stage.ADOPTED, Stage.STOPPED})
+# The idea's own text can be changed by its team only while it is with them.
+EDITABLE = frozenset({Stage.DRAFT, Stage.REVISION})
+
+
+class Who(StrEnum):
+    """How an actor stands to an idea; a transition names the kinds that may take it."""
+
+    SUBMITTER = "submitter"
+    CO_AUTHOR = "co_author"
+    ASSIGNED_MENTOR = "assigned_mentor"
+    ANY_MENTOR = "any_mentor"
+    COMMITTEE = "committee"
+    ADMIN = "admin"
+    SYSTEM = "system"
+
+    @property
+    def label(self) -> str:
+        return {
+            "submitter": "the submitter", "co_author": "a co-author", "assigned_mentor": "the assigned mentor",
+            "any_mentor": "a mentor", "committee": "a committee member", "admin": "an administrator",
+            "system": "the system",
+        }[self.value]
+
+
+TEAM = frozenset({Who.SUBMITTER, Who.CO_AUTHOR})
+
+# Labels of the idea's fields and of the actions' inputs, for forms and messages alike.
+FIELD_LABELS = {
+    "title": "Title",
+    "problem": "Problem at the bedside",
+    "proposed_change": "Proposed change",
+    "expected_benefit": "Expected benefit",
+    "benefits": "Benefit for",
+    "category": "Category",
+    "tags": "Tags",
+    "unit": "Origin unit",
+    "evidence": "Evidence and references",
+    "resources": "Resources needed",
+    "co_authors": "Co-authors",
+    "reason": "Reason",
+    "comment": "What to change",
+    "response": "Your response to the mentor",
+    "mentor": "Mentor",
+}
+REQUIRED_TO_SUBMIT = ("title", "problem", "proposed_change", "expected_benefit", "unit")
+
+
+@dataclass(frozen=True)
+class IdeaFacts:
+    """What the rules need to know about an idea."""
+
+    stage: Stage
+    submitter_id: int
+    co_author_ids: frozenset[int] = frozenset()
+    mentor_id: int | None = None
+    paired_mentor_ids: frozenset[int] = frozenset()  # the submitter's paired mentors
+    reviewer_ids: frozenset[int] = frozenset()  # mentors who have reviewed it
+    in_open_queue: bool = True  # any mentor may claim it, not only the paired one
+    texts: Mapping[str, str] = field(default_factory=dict)  # free text, field by field
+    unit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ActorFacts:
+    """Who is acting: a user with roles, or the system itself."""
+
+    user_id: int | None
+    roles: frozenset[str] = frozenset()
+    system: bool = False
+
+
+Test = Callable[[IdeaFacts, ActorFacts, Mapping[str, object]], Refusal | None]
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """One checked precondition: `test` answers None when it holds, else the refusal.
+
+    A `gate` is about who may act now, so a failing gate also hides the button; the others
+    concern what is filled in, and answer only when the action is tried.
+    """
+
+    description: str
+    test: Test
+    input: str | None = None  # the form field this precondition reads, if any
+    gate: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    """One row of SPEC's pipeline table."""
+
+    action: str
+    sources: frozenset[Stage]
+    target: Stage
+    who: frozenset[Who]
+    preconditions: tuple[Precondition, ...] = ()
+    needs: str | None = None  # what a later part of the product must build before this is possible
+    label: str = ""
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        return tuple(p.input for p in self.preconditions if p.input)
+
+
+def given(name: str, message: str, max_length: int = 4000) -> Precondition:
+    """A text the actor must give (a reason, a comment), free of patient identifiers."""
+
+    def test(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+        text = inputs.get(name)
+        if not isinstance(text, str) or not text.strip():
+            return Invalid(message, field=name)
+        if len(text) > max_length:
+            return Invalid(f"{FIELD_LABELS[name]}: keep it under {max_length} characters.", field=name)
+        findings = find_identifiers(text, name)
+        if findings:
+            return Invalid(findings[0].message(FIELD_LABELS[name]), field=name)
+        return None
+
+    return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name)
+
+
+def _complete(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    for name in REQUIRED_TO_SUBMIT:
+        filled = idea.unit_id is not None if name == "unit" else bool(idea.texts.get(name, "").strip())
+        if not filled:
+            return Invalid(f"Fill in “{FIELD_LABELS[name]}” before you send the idea.", field=name)
+    return None
+
+
+def _no_identifiers(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    findings = scan(idea.texts)
+    if findings:
+        first = findings[0]
+        return Invalid(first.message(FIELD_LABELS.get(first.field, first.field)), field=first.field)
+    return None
+
+
+def _assignee(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> int | None:
+    chosen = inputs.get("mentor")
+    return chosen if isinstance(chosen, int) else actor.user_id
+
+
+def _may_assign(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    assignee = _assignee(idea, actor, inputs)
+    if assignee == actor.user_id:
+        if "mentor" not in actor.roles:
+            return Invalid("Choose the mentor who will review this idea.", field="mentor")
+        return None
+    if "admin" not in actor.roles:
+        return Forbidden("Only an administrator can assign a mentor other than yourself.")
+    if assignee == idea.submitter_id or assignee in idea.co_author_ids:
+        return Invalid("That mentor submitted or co-wrote this idea and cannot review it.", field="mentor")
+    return None
+
+
+def _in_my_queue(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if "admin" in actor.roles:  # an administrator assigns from any queue
+        return None
+    if not idea.in_open_queue and actor.user_id not in idea.paired_mentor_ids:
+        return Forbidden("This idea waits in its submitter's paired mentor's queue first; "
+                         "it joins the open queue if nobody claims it in time.")
+    return None
+
+
+COMPLETE = Precondition("title, problem, proposed change, expected benefit and unit filled", _complete)
+NO_IDENTIFIERS = Precondition("the free text passes the patient-identifier guard", _no_identifiers)
+MAY_ASSIGN = Precondition("a mentor claims it, or an administrator assigns a mentor who is not on the team",
+                          _may_assign, input="mentor")
+IN_MY_QUEUE = Precondition("a mentor claims from their paired mentees or the open queue", _in_my_queue, gate=True)
+
+
+def described(description: str) -> Precondition:
+    """A precondition of a row that is refused as not yet possible; kept as its description."""
+    return Precondition(description, lambda idea, actor, inputs: None)
+
+
+VOTES = "committee voting rounds"
+S = Stage
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Who.SUBMITTER}),
+               (COMPLETE, NO_IDENTIFIERS), label="Submit"),
+    Transition("withdraw", frozenset({S.DRAFT, S.SUBMITTED, S.MENTOR_REVIEW, S.REVISION, S.COMMITTEE_REVIEW}),
+               S.WITHDRAWN, frozenset({Who.SUBMITTER}),
+               (given("reason", "Say why you are withdrawing the idea."),), label="Withdraw"),
+    Transition("start_review", frozenset({S.SUBMITTED}), S.MENTOR_REVIEW, frozenset({Who.ANY_MENTOR, Who.ADMIN}),
+               (IN_MY_QUEUE, MAY_ASSIGN), label="Start review"),
+    Transition("request_changes", frozenset({S.MENTOR_REVIEW}), S.REVISION, frozenset({Who.ASSIGNED_MENTOR}),
+               (given("comment", "Say what the submitter should change."),), label="Request changes"),
+    Transition("resubmit", frozenset({S.REVISION}), S.MENTOR_REVIEW, frozenset({Who.SUBMITTER}),
+               (given("response", "Answer the mentor's request: say what you changed."), COMPLETE, NO_IDENTIFIERS),
+               label="Resubmit"),
+    Transition("recommend", frozenset({S.MENTOR_REVIEW}), S.COMMITTEE_REVIEW, frozenset({Who.ASSIGNED_MENTOR}),
+               (described("feasibility review complete"), described("safety assessment complete"),
+                described("pilot plan complete"), described("every high or extreme hazard mitigated and owned")),
+               needs="feasibility review, safety assessment and pilot plan", label="Recommend to committee"),
+    Transition("decline", frozenset({S.MENTOR_REVIEW}), S.DECLINED, frozenset({Who.ASSIGNED_MENTOR}),
+               (given("reason", "Say why the idea is declined."),), label="Decline"),
+    Transition("decline", frozenset({S.COMMITTEE_REVIEW}), S.DECLINED, frozenset({Who.COMMITTEE}),
+               (described("the round's votes reach quorum with a majority to reject"), described("reason")),
+               needs=VOTES, label="Decline"),
+    Transition("return_to_mentor", frozenset({S.COMMITTEE_REVIEW, S.PILOT_REVIEW}), S.MENTOR_REVIEW,
+               frozenset({Who.COMMITTEE}), (described("an eligible member"), described("reason")),
+               needs=VOTES, label="Return to mentor"),
+    Transition("approve_pilot", frozenset({S.COMMITTEE_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
+               (described("quorum with a majority to approve"), described("risk acceptance for an extreme risk")),
+               needs=VOTES, label="Approve pilot"),
+    Transition("complete_pilot", frozenset({S.PILOT}), S.PILOT_REVIEW,
+               frozenset({Who.SUBMITTER, Who.CO_AUTHOR, Who.ASSIGNED_MENTOR}),
+               (described("results summary and recommendation"), described("data for every measure"),
+                described("no safety hold")),
+               needs="pilots (PDSA cycles and measures)", label="Complete pilot"),
+    Transition("extend_pilot", frozenset({S.PILOT_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
+               (described("reason (a new PDSA cycle)"),), needs="pilots (PDSA cycles and measures)",
+               label="Extend pilot"),
+    Transition("approve_scale_up", frozenset({S.PILOT_REVIEW}), S.SCALE_UP, frozenset({Who.COMMITTEE}),
+               (described("quorum with a majority to approve"), described("target units named"),
+                described("no safety hold")),
+               needs=VOTES, label="Approve scale-up"),
+    Transition("reapprove", frozenset({S.PILOT, S.SCALE_UP}), S.COMMITTEE_REVIEW, frozenset({Who.SYSTEM}),
+               (described("the difference from the approved version"),), needs="frozen approved plan",
+               label="Send back for re-approval"),
+    Transition("stop", frozenset({S.PILOT, S.PILOT_REVIEW, S.SCALE_UP}), S.STOPPED, frozenset({Who.COMMITTEE}),
+               (described("reason"),), needs="pilots (PDSA cycles and measures)", label="Stop"),
+    Transition("mark_adopted", frozenset({S.SCALE_UP}), S.ADOPTED, frozenset({Who.COMMITTEE}),
+               (described("a target unit has adopted"), described("a sustainment owner")),
+               needs="scale-up (target units and spread)", label="Mark adopted"),
+    Transition("reopen", frozenset({S.DECLINED, S.WITHDRAWN, S.STOPPED}), S.DRAFT, frozenset({Who.ADMIN}),
+               (given("reason", "Say why the idea is reopened."),), label="Reopen"),
+)
+ACTIONS = tuple(dict.fromkeys(t.action for t in TRANSITIONS))
+
+
+def relationships(idea: IdeaFacts, actor: ActorFacts) -> frozenset[Who]:
+    """Every kind the actor counts as for this idea."""
+    if actor.system:
+        return frozenset({Who.SYSTEM})
+    kinds = set()
+    if actor.user_id == idea.submitter_id:
+        kinds.add(Who.SUBMITTER)
+    if actor.user_id in idea.co_author_ids:
+        kinds.add(Who.CO_AUTHOR)
+    if "mentor" in actor.roles:
+        kinds.add(Who.ANY_MENTOR)
+        if actor.user_id == idea.mentor_id:
+            kinds.add(Who.ASSIGNED_MENTOR)
+    if "committee" in actor.roles:
+        kinds.add(Who.COMMITTEE)
+    if "admin" in actor.roles:
+        kinds.add(Who.ADMIN)
+    return frozenset(kinds)
+
+
+def transition_for(action: str, stage: Stage) -> Transition:
+    """The row for this action from this stage; Invalid when there is none."""
+    rows = [t for t in TRANSITIONS if t.action == action]
+    if not rows:
+        raise Invalid(f"There is no action called “{action}”.", field="action")
+    for row in rows:
+        if stage in row.sources:
+            return row
+    raise Invalid(f"“{rows[0].label}” is not possible while the idea is {Stage(stage).label.lower()}.",
+                  field="action")
+
+
+def _permission(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> Refusal | None:
+    kinds = relationships(idea, actor)
+    if not kinds & row.who:
+        names = " or ".join(w.label for w in sorted(row.who, key=list(Who).index))
+        return Forbidden(f"“{row.label}” is for {names} only.")
+    if not row.who & TEAM and kinds & TEAM:
+        return Forbidden(f"You cannot use “{row.label}” on an idea you submitted or co-wrote: "
+                         "nobody reviews or decides their own idea.")
+    if row.needs:
+        return NotYetPossible(f"Not yet possible: needs the {row.needs} (not built yet).", field="action")
+    for precondition in row.preconditions:
+        if precondition.gate and (refusal := precondition.test(idea, actor, {})):
+            return refusal
+    return None
+
+
+def check(action: str, idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object] | None = None) -> Transition:
+    """The transition to apply, or the first refusal raised: stage, who, what is missing, preconditions."""
+    row = transition_for(action, idea.stage)
+    inputs = inputs or {}
+    if refusal := _permission(row, idea, actor):
+        raise refusal
+    for precondition in row.preconditions:
+        if refusal := precondition.test(idea, actor, inputs):
+            raise refusal
+    return row
+
+
+def available_actions(idea: IdeaFacts, actor: ActorFacts) -> list[Transition]:
+    """The actions this actor may take now (the form may still ask for a reason or a missing field)."""
+    return [row for row in TRANSITIONS if idea.stage in row.sources and _permission(row, idea, actor) is None]
+
+
+def can_edit(idea: IdeaFacts, actor: ActorFacts) -> bool:
+    """The submitter and co-authors edit the idea while it is a draft or back with them for revision."""
+    return idea.stage in EDITABLE and bool(relationships(idea, actor) & TEAM)
+
+
+def can_see(idea: IdeaFacts, actor: ActorFacts) -> bool:
+    """SPEC "Visibility": whether the idea exists for this actor at all."""
+    if actor.system or {"committee", "admin"} & actor.roles:
+        return True
+    if relationships(idea, actor) & TEAM or idea.stage in SHOWCASE:
+        return True
+    if "mentor" not in actor.roles:
+        return False
+    if actor.user_id == idea.mentor_id or actor.user_id in idea.reviewer_ids:
+        return True
+    in_queue = idea.stage == Stage.SUBMITTED
+    mentee_idea = actor.user_id in idea.paired_mentor_ids and idea.stage != Stage.DRAFT
+    return in_queue or mentee_idea

@@ -1,0 +1,215 @@
+"""The rule table, generated from TRANSITIONS: every action × every stage × every kind of actor."""
+import itertools
+
+import pytest
+
+from ideas.errors import Forbidden, Invalid, NotYetPossible
+from ideas.pipeline.workflow import (
+    ACTIONS,
+    FIELD_LABELS,
+    REQUIRED_TO_SUBMIT,
+    SHOWCASE,
+    TRANSITIONS,
+    ActorFacts,
+    IdeaFacts,
+    Stage,
+    Who,
+    available_actions,
+    can_edit,
+    can_see,
+    check,
+)
+
+SUBMITTER, CO_AUTHOR, PAIRED, ASSIGNED, OTHER_MENTOR, COMMITTEE, ADMIN, STRANGER = range(1, 9)
+
+# Each kind of actor, its facts, and the relationship kinds it should hold on the idea below.
+ACTORS = {
+    "submitter": (ActorFacts(SUBMITTER, frozenset({"mentee"})), {Who.SUBMITTER}),
+    "co_author": (ActorFacts(CO_AUTHOR, frozenset({"mentee"})), {Who.CO_AUTHOR}),
+    "paired_mentor": (ActorFacts(PAIRED, frozenset({"mentor"})), {Who.ANY_MENTOR}),
+    "assigned_mentor": (ActorFacts(ASSIGNED, frozenset({"mentor"})), {Who.ANY_MENTOR, Who.ASSIGNED_MENTOR}),
+    "other_mentor": (ActorFacts(OTHER_MENTOR, frozenset({"mentor"})), {Who.ANY_MENTOR}),
+    "committee": (ActorFacts(COMMITTEE, frozenset({"committee"})), {Who.COMMITTEE}),
+    "admin": (ActorFacts(ADMIN, frozenset({"admin"})), {Who.ADMIN}),
+    "unrelated_mentee": (ActorFacts(STRANGER, frozenset({"mentee"})), set()),
+    "system": (ActorFacts(None, system=True), {Who.SYSTEM}),
+}
+COMPLETE_TEXTS = {
+    "title": "Night-time falls checklist",
+    "problem": "Patients fall at night on the way to the toilet.",
+    "proposed_change": "A bedside checklist at the evening handover.",
+    "expected_benefit": "Fewer falls, calmer nights.",
+}
+
+
+def idea_at(stage: Stage, **changes) -> IdeaFacts:
+    facts = dict(stage=stage, submitter_id=SUBMITTER, co_author_ids=frozenset({CO_AUTHOR}), mentor_id=ASSIGNED,
+                 paired_mentor_ids=frozenset({PAIRED}), texts=COMPLETE_TEXTS, unit_id=1)
+    return IdeaFacts(**{**facts, **changes})
+
+
+def good_inputs(actor: ActorFacts) -> dict:
+    inputs = {"reason": "No longer needed on our ward.", "comment": "Add how nights will be staffed.",
+              "response": "Added the staffing plan."}
+    if "admin" in actor.roles:
+        inputs["mentor"] = OTHER_MENTOR
+    return inputs
+
+
+def expected(action: str, stage: Stage, kinds: set[Who]):
+    """What the table says: (refusal type or None, the row)."""
+    row = next((t for t in TRANSITIONS if t.action == action and stage in t.sources), None)
+    if row is None:
+        return Invalid, None
+    if not kinds & row.who:
+        return Forbidden, row
+    if row.needs:
+        return NotYetPossible, row
+    return None, row
+
+
+CASES = list(itertools.product(ACTIONS, list(Stage), ACTORS))
+
+
+@pytest.mark.parametrize(("action", "stage", "actor_kind"), CASES)
+def test_every_action_stage_and_actor(action, stage, actor_kind):
+    actor, kinds = ACTORS[actor_kind]
+    refusal, row = expected(action, stage, kinds)
+    idea = idea_at(stage)
+    if refusal is None:
+        assert check(action, idea, actor, good_inputs(actor)) is row
+        assert row in available_actions(idea, actor)
+        return
+    with pytest.raises(refusal) as raised:
+        check(action, idea, actor, good_inputs(actor))
+    assert type(raised.value) is refusal
+    message = raised.value.message
+    if refusal is Invalid:
+        assert "is not possible while the idea is" in message and stage.label.lower() in message
+    elif refusal is Forbidden:
+        assert f"“{row.label}” is for " in message and "only" in message
+    else:
+        assert message == f"Not yet possible: needs the {row.needs} (not built yet)."
+    assert all(t.action != action for t in available_actions(idea, actor) if stage in t.sources)
+
+
+ALLOWED = [(t, stage, kind) for t in TRANSITIONS if not t.needs for stage in sorted(t.sources)
+           for kind, (_, kinds) in ACTORS.items() if kinds & t.who]
+
+
+@pytest.mark.parametrize(("row", "stage", "actor_kind"), ALLOWED, ids=lambda v: getattr(v, "action", str(v)))
+def test_every_input_is_required_and_guarded(row, stage, actor_kind):
+    actor, _ = ACTORS[actor_kind]
+    for name in row.inputs:
+        if name == "mentor":
+            continue  # tested with assignment below
+        for bad in ("", "   ", None, 42, "x" * 4001, "See MRN 1234567"):
+            with pytest.raises(Invalid) as raised:
+                check(row.action, idea_at(stage), actor, {**good_inputs(actor), name: bad})
+            assert raised.value.field == name
+            assert raised.value.message
+
+
+@pytest.mark.parametrize("action", ["submit", "resubmit"])
+@pytest.mark.parametrize("missing", REQUIRED_TO_SUBMIT)
+def test_sending_needs_every_required_field(action, missing):
+    stage = Stage.DRAFT if action == "submit" else Stage.REVISION
+    idea = idea_at(stage, unit_id=None) if missing == "unit" else idea_at(stage, texts={**COMPLETE_TEXTS, missing: " "})
+    with pytest.raises(Invalid) as raised:
+        check(action, idea, ACTORS["submitter"][0], good_inputs(ACTORS["submitter"][0]))
+    assert raised.value.field == missing
+    assert FIELD_LABELS[missing] in raised.value.message
+
+
+def test_submit_refuses_identifiers_in_the_idea_text():
+    idea = idea_at(Stage.DRAFT, texts={**COMPLETE_TEXTS, "problem": "Mrs Patel 12/03/1954 fell"})
+    with pytest.raises(Invalid) as raised:
+        check("submit", idea, ACTORS["submitter"][0])
+    assert raised.value.field == "problem"
+    assert "a date of birth in Problem at the bedside" in raised.value.message
+
+
+@pytest.mark.parametrize("action", [t.action for t in TRANSITIONS if not t.who & {Who.SUBMITTER, Who.CO_AUTHOR}])
+@pytest.mark.parametrize("role", ["mentor", "committee", "admin"])
+@pytest.mark.parametrize("team_member", [SUBMITTER, CO_AUTHOR])
+def test_nobody_acts_on_their_own_idea(action, role, team_member):
+    actor = ActorFacts(team_member, frozenset({"mentee", role}))
+    for row in (t for t in TRANSITIONS if t.action == action and t.who & {Who.ANY_MENTOR, Who.ASSIGNED_MENTOR,
+                                                                          Who.COMMITTEE, Who.ADMIN}):
+        for stage in row.sources:
+            idea = idea_at(stage, mentor_id=team_member)
+            try:
+                check(action, idea, actor, good_inputs(actor))
+            except Forbidden as refusal:
+                assert "submitted or co-wrote" in refusal.message or "is for" in refusal.message
+            else:
+                pytest.fail(f"{action} from {stage} allowed on the actor's own idea")
+
+
+class TestStartReview:
+    def test_paired_mentor_claims_before_the_open_queue(self):
+        idea = idea_at(Stage.SUBMITTED, in_open_queue=False)
+        assert check("start_review", idea, ACTORS["paired_mentor"][0]).target == Stage.MENTOR_REVIEW
+
+    def test_other_mentor_waits_for_the_open_queue(self):
+        idea = idea_at(Stage.SUBMITTED, in_open_queue=False)
+        with pytest.raises(Forbidden, match="paired mentor's queue"):
+            check("start_review", idea, ACTORS["other_mentor"][0])
+        assert available_actions(idea, ACTORS["other_mentor"][0]) == []
+
+    def test_admin_must_choose_a_mentor(self):
+        with pytest.raises(Invalid) as raised:
+            check("start_review", idea_at(Stage.SUBMITTED), ACTORS["admin"][0], {})
+        assert raised.value.field == "mentor"
+
+    def test_admin_cannot_assign_the_submitter(self):
+        with pytest.raises(Invalid) as raised:
+            check("start_review", idea_at(Stage.SUBMITTED), ACTORS["admin"][0], {"mentor": CO_AUTHOR})
+        assert raised.value.field == "mentor"
+
+    def test_a_mentor_cannot_assign_someone_else(self):
+        with pytest.raises(Forbidden, match="administrator"):
+            check("start_review", idea_at(Stage.SUBMITTED), ACTORS["other_mentor"][0], {"mentor": PAIRED})
+
+    def test_admin_who_is_a_mentor_may_claim_it(self):
+        actor = ActorFacts(ADMIN, frozenset({"admin", "mentor"}))
+        assert check("start_review", idea_at(Stage.SUBMITTED, in_open_queue=False), actor, {}).action == "start_review"
+
+
+def test_unknown_action():
+    with pytest.raises(Invalid, match="no action called"):
+        check("approve_everything", idea_at(Stage.DRAFT), ACTORS["admin"][0])
+
+
+VISIBLE_TO = {
+    # kind -> the stages at which it sees the idea (besides the showcase, which everyone sees)
+    "submitter": set(Stage), "co_author": set(Stage), "committee": set(Stage), "admin": set(Stage),
+    "system": set(Stage), "assigned_mentor": set(Stage),
+    "paired_mentor": set(Stage) - {Stage.DRAFT},
+    "other_mentor": {Stage.SUBMITTED},
+    "unrelated_mentee": set(),
+}
+
+
+@pytest.mark.parametrize(("stage", "actor_kind"), list(itertools.product(list(Stage), ACTORS)))
+def test_visibility(stage, actor_kind):
+    actor, _ = ACTORS[actor_kind]
+    assert can_see(idea_at(stage), actor) is (stage in VISIBLE_TO[actor_kind] | SHOWCASE)
+
+
+def test_a_mentor_sees_what_they_reviewed():
+    actor = ActorFacts(OTHER_MENTOR, frozenset({"mentor"}))
+    assert can_see(idea_at(Stage.DECLINED, reviewer_ids=frozenset({OTHER_MENTOR})), actor)
+    assert not can_see(idea_at(Stage.DECLINED), actor)
+
+
+@pytest.mark.parametrize(("stage", "actor_kind"), list(itertools.product(list(Stage), ACTORS)))
+def test_only_the_team_edits_and_only_while_it_is_with_them(stage, actor_kind):
+    actor, kinds = ACTORS[actor_kind]
+    team = bool(kinds & {Who.SUBMITTER, Who.CO_AUTHOR})
+    assert can_edit(idea_at(stage), actor) is (team and stage in {Stage.DRAFT, Stage.REVISION})
+
+
+def test_every_stage_label_reads_well():
+    assert [s.label for s in Stage][:5] == ["Draft", "Submitted", "Mentor review", "Revision", "Committee review"]
+    assert Stage.SCALE_UP.label == "Scale-up"
