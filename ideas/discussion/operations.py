@@ -76,7 +76,7 @@ def _own(comment: Comment, actor: User, verb: str) -> None:
 
 
 def _clean(body: object) -> str:
-    text = body.strip() if isinstance(body, str) else ""
+    text = body.replace("\r\n", "\n").replace("\x00", "").strip() if isinstance(body, str) else ""
     if not text:
         raise Invalid("Write your comment first: it is empty.", field="body")
     if len(text) > MAX_BODY:
