@@ -1,4 +1,4 @@
-"""What each kind of audit event looks like on the idea page's timeline (pure: no Flask, no queries).
+"""What each kind of audit event looks like on the idea page's timeline (no Flask, no queries).
 
 Later features add their event kinds to EVENT_KINDS. A kind marked `private_detail` shows who
 acted and what they chose only to committee and admin (SPEC: the team sees a vote's tally and
@@ -7,8 +7,10 @@ comment, not who voted what).
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Mapping
 from enum import StrEnum
 
+from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS, Stage
 
 
@@ -78,26 +80,32 @@ class Entry:
     hidden_detail: bool = False
 
 
-def entry(event, comment, sees_private: bool) -> Entry:
+def entry(event, comment, sees_private: bool, unit_labels: Mapping[int, str]) -> Entry:
     """The timeline entry for an audit event (with its values loaded), as this viewer may see it."""
     shown = EVENT_KINDS.get(event.action, OTHER)
     hidden = shown.private_detail and not sees_private
-    changes = () if hidden or event.action == "comment.posted" else _changes(event)
+    changes = () if hidden or event.action == "comment.posted" else _changes(event, unit_labels)
     return Entry(sequence=event.sequence, occurred_at=event.occurred_at, kind=shown.kind, action=event.action,
                  actor_name=None if hidden else event.actor_name, label=shown.label or event.action,
                  reason=event.reason, changes=changes, comment=comment, hidden_detail=hidden)
 
 
-def _changes(event) -> tuple[Change, ...]:
+def unit_ids(events) -> set[int]:
+    """The units a page of events names, to label them all at once."""
+    return {decoded for event in events for value in event.values if value.field == "unit" and not value.redacted
+            and isinstance(decoded := json.loads(value.value), int)}
+
+
+def _changes(event, unit_labels: Mapping[int, str]) -> tuple[Change, ...]:
     sides: dict[str, dict[str, str]] = {}
     for value in event.values:
-        sides.setdefault(value.field, {})[str(value.side)] = _text(value.field, value)
+        sides.setdefault(value.field, {})[str(value.side)] = _text(value.field, value, unit_labels)
     return tuple(Change(name, CHANGE_LABELS.get(name, name.replace("_", " ").capitalize()),
                         pair.get("old", ""), pair.get("new", "")) for name, pair in sides.items()
                  if name != "mentor_id")
 
 
-def _text(name: str, value) -> str:
+def _text(name: str, value, unit_labels: Mapping[int, str]) -> str:
     if value.redacted:
         return "(redacted)"
     decoded = json.loads(value.value)
@@ -105,6 +113,12 @@ def _text(name: str, value) -> str:
         return ""
     if name == "stage":
         return Stage(decoded).label
+    if name == "unit":
+        return unit_labels.get(decoded, f"Unit {decoded}")
+    if name == "category":
+        return Category(decoded).label
+    if name == "benefits":
+        return ", ".join(Benefit(item).label for item in decoded)
     if isinstance(decoded, list):
         return ", ".join(str(item) for item in decoded)
     return str(decoded)
