@@ -1,6 +1,5 @@
 """Similar ideas while a mentee writes: full-text search, only ideas the user may see, one statement."""
 import pytest
-from sqlalchemy import event
 
 from ideas.accounts.models import Role
 from ideas.database import db
@@ -9,6 +8,7 @@ from ideas.pipeline.workflow import Stage
 from ideas.similar.search import search_terms, similar_ideas
 from tests.conftest import sign_in
 from tests.support.ideas import make_idea
+from tests.support.statements import statements_of
 
 FALLS = {"title": "Bed alarms to prevent night-time falls",
          "problem": "Confused patients fall at night when they get out of bed alone."}
@@ -58,26 +58,16 @@ def test_edits_reach_the_search(app, people):
 
 
 def test_the_search_is_one_statement_however_many_ideas(app, people):
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    def statements_for_search() -> int:
-        statements.clear()
-        event.listen(db.engine, "before_cursor_execute", count)
-        try:
-            similar_ideas(people["writer"], FALLS["title"], FALLS["problem"])
-        finally:
-            event.remove(db.engine, "before_cursor_execute", count)
-        return len(statements)
+    def search() -> list[str]:
+        return statements_of(lambda: similar_ideas(people["writer"], FALLS["title"], FALLS["problem"]))
 
     pilot(people["other"], **FALLS)
-    few = statements_for_search()
+    few = search()
     for _ in range(8):
         pilot(people["other"], **FALLS)
-    assert statements_for_search() == few, statements
-    assert len([s for s in statements if "ideas" in s]) == 1, statements  # the rest: the user's roles
+    many = search()
+    assert len(many) == len(few)
+    assert len([s for s in many if "ideas" in s]) == 1, many  # the rest: the user's roles
 
 
 def test_the_fragment_lists_visible_similar_ideas(client, people):

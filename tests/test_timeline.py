@@ -1,6 +1,5 @@
 """The idea page's timeline: every kind of event, filters by htmx, paging, votes' private detail, flat SQL."""
 import pytest
-from sqlalchemy import event
 
 from ideas.accounts.models import Role
 from ideas.audit import record
@@ -10,6 +9,7 @@ from ideas.pipeline.operations import save_draft
 from ideas.pipeline.workflow import Stage
 from tests.conftest import sign_in
 from tests.support.ideas import make_idea
+from tests.support.statements import statements_of
 
 HTMX = {"HX-Request": "true"}
 
@@ -95,17 +95,10 @@ def test_filters_answer_a_fragment_from_the_same_view(client, people, story, kin
 
 
 def statements_for(client, path: str) -> int:
-    statements = []
-
-    def count(*args):
-        statements.append(args[2])
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        assert client.get(path).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    return len(statements)
+    responses = []
+    count = len(statements_of(lambda: responses.append(client.get(path))))
+    assert responses[0].status_code == 200
+    return count
 
 
 def test_the_idea_page_reads_as_many_statements_for_500_events_as_for_5(client, people):
