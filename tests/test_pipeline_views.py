@@ -62,6 +62,8 @@ ROUTES = [
                                              "committee": 403, "admin": 403}),
     ("GET", "/ideas/{id}/actions/reopen", {"submitter": 422, "admin": 422, "stranger": 404}),
     ("GET", "/ideas/{id}/actions/fly", {"submitter": 404, "stranger": 404}),
+    ("GET", "/ideas/{id}/mentor", {"submitter": 403, "co_author": 403, "stranger": 404, "mentor": 404,
+                                   "committee": 403, "admin": 200}),
     ("GET", "/ideas/999999", {"submitter": 404, "admin": 404}),
 ]
 CASES = [(method, path, kind, status) for method, path, expected in ROUTES for kind, status in expected.items()]

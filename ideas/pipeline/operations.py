@@ -16,7 +16,7 @@ from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Benefit, Category, Idea, IdeaBenefit, IdeaTag
-from ideas.pipeline.workflow import FIELD_LABELS, Stage, Transition, can_edit, check
+from ideas.pipeline.workflow import FIELD_LABELS, Stage, Transition, can_edit, check, check_mentor_change
 
 MAX_LENGTH = {"title": 200, "problem": 5000, "proposed_change": 5000, "expected_benefit": 5000,
               "evidence": 5000, "resources": 3000}
@@ -73,6 +73,19 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
     reason = next((inputs[name].strip() for name in row.inputs if name != "mentor" and inputs.get(name)), None)
     record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, actor=actor)
     return row
+
+
+def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str | None,
+                    expected_version: object) -> None:
+    """An administrator gives the idea another mentor, with a reason (SPEC "People and roles")."""
+    _expect_version(idea, expected_version)
+    check_mentor_change(idea_facts(idea), actor_facts(actor), mentor_id, reason)
+    _active_mentor(mentor_id)
+    before = idea.mentor_id
+    idea.mentor_id = mentor_id
+    _flush(idea)
+    record("idea.mentor_reassigned", entity=idea, idea_id=idea.id, changes={"mentor_id": (before, mentor_id)},
+           reason=reason.strip(), actor=actor)
 
 
 def _expect_version(idea: Idea, expected: object) -> None:

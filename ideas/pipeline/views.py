@@ -13,9 +13,19 @@ from ideas.forms import options, unit_choices
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.forms import ActionForm, IdeaForm
 from ideas.pipeline.models import Idea
-from ideas.pipeline.operations import apply_action, create_draft, save_draft
+from ideas.pipeline import handover  # noqa: F401  (ideas a leaving mentor holds are open work)
+from ideas.pipeline.operations import apply_action, create_draft, reassign_mentor, save_draft
 from ideas.pipeline.queries import last_transition, my_ideas, waiting_on
-from ideas.pipeline.workflow import ACTIONS, TRANSITIONS, Stage, available_actions, can_edit, can_see, check
+from ideas.pipeline.workflow import (
+    ACTIONS,
+    MENTORED,
+    TRANSITIONS,
+    Stage,
+    available_actions,
+    can_edit,
+    can_see,
+    check,
+)
 from ideas.timeline.views import requested_timeline
 from ideas.web import render
 
@@ -169,6 +179,7 @@ def detail(idea_id: int):
         return render_template("timeline/_timeline.html", idea=idea, timeline=timeline)
     return render_template("pipeline/detail.html", idea=idea, actions=available_actions(facts, actor),
                            can_edit=can_edit(facts, actor),
+                           can_reassign=current_user.has_role(Role.ADMIN) and idea.stage in MENTORED,
                            latest=last_transition(idea), timeline=timeline, comment_form=CommentForm())
 
 
@@ -210,6 +221,30 @@ def act(idea_id: int, action: str):
     shown = row or next(t for t in TRANSITIONS if t.action == action)
     return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
                            form=form), status
+
+
+@bp.route("/<int:idea_id>/mentor", methods=["GET", "POST"])
+@login_required
+def mentor(idea_id: int):
+    """An administrator reassigns the idea's mentor, with a reason."""
+    idea = visible_idea(idea_id)
+    if not current_user.has_role(Role.ADMIN):
+        abort(403)
+    form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
+    form.mentor.choices = _mentor_choices()
+    if form.validate_on_submit():
+        chosen = int(form.mentor.data) if (form.mentor.data or "").isdigit() else None
+        try:
+            reassign_mentor(idea, current_user, chosen, form.reason.data, form.version.data)
+            db.session.commit()
+        except Refusal as refusal:
+            db.session.rollback()
+            form.show(refusal)
+            status = refusal.status
+        else:
+            flash(f"{idea.mentor.name} is now the idea's mentor.", "success")
+            return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    return render_template("pipeline/mentor.html", idea=idea, form=form), status
 
 
 def _mentor_choices() -> list:

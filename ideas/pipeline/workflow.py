@@ -357,3 +357,24 @@ def can_see(idea: IdeaFacts, actor: ActorFacts) -> bool:
     in_queue = idea.stage == Stage.SUBMITTED
     mentee_idea = actor.user_id in idea.paired_mentor_ids and idea.stage != Stage.DRAFT
     return in_queue or mentee_idea
+
+
+# An administrator may give an idea another mentor at any time it has one.
+MENTORED = frozenset({Stage.MENTOR_REVIEW, Stage.REVISION, Stage.COMMITTEE_REVIEW, Stage.PILOT,
+                      Stage.PILOT_REVIEW, Stage.SCALE_UP})
+
+
+def check_mentor_change(idea: IdeaFacts, actor: ActorFacts, mentor_id: int | None, reason: str | None) -> None:
+    """Raise the refusal when this actor may not make `mentor_id` the idea's mentor now."""
+    if "admin" not in actor.roles:
+        raise Forbidden("Only an administrator reassigns an idea's mentor.")
+    if idea.stage not in MENTORED:
+        raise Invalid(f"The idea is {Stage(idea.stage).label.lower()}: it has no mentor to replace.", field="mentor")
+    if mentor_id is None:
+        raise Invalid("Choose the new mentor.", field="mentor")
+    if mentor_id == idea.mentor_id:
+        raise Invalid("That mentor already has this idea; choose another.", field="mentor")
+    if mentor_id == idea.submitter_id or mentor_id in idea.co_author_ids:
+        raise Invalid("That mentor submitted or co-wrote this idea and cannot review it.", field="mentor")
+    if refusal := given("reason", "Say why the mentor changes.").test(idea, actor, {"reason": reason}):
+        raise refusal
