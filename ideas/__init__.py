@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.audit.views import bp as audit_bp
     from ideas.home.views import bp as home_bp
     from ideas.pipeline.views import bp as pipeline_bp
+    from ideas.review.views import bp as review_bp
     from ideas.web import vendor
 
     app.register_blueprint(accounts_bp)
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(vendor)
 
 

@@ -2,7 +2,9 @@
 from ideas.accounts.models import Invite, MentorPairing, Role, Site, Unit, User, UserRole, UserSession
 from ideas.audit.models import AuditEvent, AuditValue
 from ideas.pipeline.models import Idea, IdeaBenefit, IdeaTag
+from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.settings.models import Setting
 
-__all__ = ["AuditEvent", "AuditValue", "Idea", "IdeaBenefit", "IdeaTag", "Invite", "MentorPairing", "Role", "Setting",
+__all__ = ["AuditEvent", "AuditValue", "Hazard", "Idea", "IdeaBenefit", "IdeaTag", "Invite", "Measure", "MentorPairing",
+           "PilotPlan", "Review", "Role", "Setting",
            "Site", "Unit", "User", "UserRole", "UserSession"]

@@ -12,7 +12,7 @@ from ideas.accounts.pairings import pair_mentee
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.demo import seed_demo
-from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible
+from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
 from ideas.pipeline.workflow import Stage
@@ -212,9 +212,9 @@ def test_reopen_by_an_admin_returns_a_draft(mentee, create_user):
     assert idea.stage == Stage.DRAFT
 
 
-def test_later_rows_are_not_yet_possible(mentee, mentor):
+def test_recommend_needs_the_review(mentee, mentor):
     idea = make_idea(mentee, Stage.MENTOR_REVIEW, mentor=mentor)
-    with pytest.raises(NotYetPossible, match="needs the feasibility review"):
+    with pytest.raises(Invalid, match="Feasibility review: score all six criteria"):
         apply_action(idea, mentor, "recommend", idea.version)
     assert idea.stage == Stage.MENTOR_REVIEW
 
