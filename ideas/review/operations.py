@@ -105,7 +105,7 @@ def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
     if rule(idea_facts(idea), actor_facts(actor)):
         return
     if idea.stage not in IN_REVIEW:
-        raise Invalid(f"The idea is {idea.stage.phrase}: its review can no longer be changed.")
+        raise Invalid(f"The idea is {idea.stage.phrase}: its review changes only in mentor review or revision.")
     raise Forbidden(f"Only {who} can change this.")
 
 
