@@ -1,5 +1,6 @@
 """The review's forms. They only carry input: the operations validate it (one set of messages)."""
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from ideas.forms import Checkboxes, options
@@ -10,6 +11,7 @@ from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall
 
 SCORES = options("Not scored yet", ((n, str(n)) for n in range(1, 6)))
 DATE = {"type": "date"}
+YES_NO = [SelectChoice("yes", "Yes"), SelectChoice("no", "No")]
 
 
 def _select(name: str, pairs, empty: str) -> SelectField:
@@ -49,7 +51,7 @@ class TriageForm(ShowsRefusals, FlaskForm):
 
 
 for _name in TRIAGE:
-    setattr(TriageForm, f"triage_{_name}", RadioField(LABELS[f"triage_{_name}"], choices=[("yes", "Yes"), ("no", "No")],
+    setattr(TriageForm, f"triage_{_name}", RadioField(LABELS[f"triage_{_name}"], choices=YES_NO,
                                                       validate_choice=False))
 
 
