@@ -167,7 +167,8 @@ def _safety_answer(idea, status: int = 200, **forms):
         flash("Saved as a draft.", "success")
         return redirect(url_for("review.safety", idea_id=idea.id))
     context = {"idea": idea, **summary(idea), **_safety_context(idea, **forms)}
-    return render("review/safety.html", "review/_safety_body.html", section="safety", **context), status
+    return render("review/safety.html", "review/_safety_body.html", section="safety", oob=bool(htmx),
+                  **context), status
 
 
 @bp.post("/<int:idea_id>/safety/statement")
