@@ -152,12 +152,17 @@ def _blank(value: object) -> object:
 
 def _review(idea: Idea, actor: User, expected: object) -> Review:
     _allowed(idea, actor, may_review, "the assigned mentor")
-    review = review_of(idea.id)
-    _versioned(review, expected, "review")
-    if review is None:
-        review = Review(idea_id=idea.id)
-        db.session.add(review)
-    return review
+    return _current(Review, review_of(idea.id), idea, expected, "review")
+
+
+def _current(model, row, idea: Idea, expected: object | None, what: str):
+    """The idea's review or plan at the version the form had (`None`: any), created on first save."""
+    if expected is not None:
+        _versioned(row, expected, what)
+    if row is None:
+        row = model(idea_id=idea.id)
+        db.session.add(row)
+    return row
 
 
 # --- feasibility, safety statement, triage ---------------------------------------------------------
@@ -249,13 +254,7 @@ def _hazard_row(hazard: Hazard) -> dict:
 
 def _plan(idea: Idea, actor: User, expected: object | None) -> PilotPlan:
     _allowed(idea, actor, may_plan, "the assigned mentor and the idea's team")
-    plan = plan_of(idea.id)
-    if expected is not None:
-        _versioned(plan, expected, "pilot plan")
-    if plan is None:
-        plan = PilotPlan(idea_id=idea.id)
-        db.session.add(plan)
-    return plan
+    return _current(PilotPlan, plan_of(idea.id), idea, expected, "pilot plan")
 
 
 def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:

@@ -1,5 +1,4 @@
 """The mentor's side: the queue, the review pages (feasibility, safety, triage, pilot plan), recommend."""
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -29,21 +28,13 @@ from ideas.review.queries import (
 )
 from ideas.review.risk import band, risk_score
 from ideas.review.rules import CRITERIA, TRIAGE
-from ideas.web import render
+from ideas.web import render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
 
 
-def mentor_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.has_role(Role.MENTOR):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+mentor_required = role_required(Role.MENTOR)
 
 
 @bp.get("/queue")
