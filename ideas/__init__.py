@@ -93,17 +93,21 @@ def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import bp as accounts_bp
     from ideas.admin.views import bp as admin_bp
     from ideas.audit.views import bp as audit_bp
+    from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
+    from ideas.similar.views import bp as similar_bp
     from ideas.web import vendor
 
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(similar_bp)
     app.register_blueprint(vendor)
 
 

@@ -414,3 +414,37 @@ def test_my_ideas_page_runs_the_same_queries_for_two_ideas_or_eight(client, peop
     for stage in (Stage.DRAFT, Stage.SUBMITTED, Stage.REVISION) * 2:
         make_idea(people["submitter"], stage, mentor=people["mentor"])
     assert queries_for_my_ideas() == few
+
+
+def test_only_mentees_start_ideas_even_by_autosave(client, people):
+    sign_in(client, people["committee"])
+    response = client.post("/ideas/autosave", headers=HTMX, data={
+        "title": "Committee idea", "csrf_token": page_token(client, "/")})
+    assert response.status_code == 403 and count_ideas() == 0
+
+
+@pytest.mark.parametrize(("mentor", "message"), [("", "Choose the mentor"), ("abc", "Choose the mentor"),
+                                                 ("999999", "Choose an active mentor")])
+def test_admin_assigning_a_mentor_bad_input(client, people, mentor, message):
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    sign_in(client, people["admin"])
+    path = f"/ideas/{idea.id}/actions/start_review"
+    page = client.get(path).get_data(as_text=True)
+    assert people["mentor"].name in page  # the mentors to choose from
+    response = client.post(path, data={"version": idea.version, "mentor": mentor,
+                                       "csrf_token": page_token(client, path)})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert 'id="mentor-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert idea.stage == Stage.SUBMITTED
+
+
+def test_admin_assigns_a_mentor(client, people):
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    sign_in(client, people["admin"])
+    path = f"/ideas/{idea.id}/actions/start_review"
+    response = client.post(path, data={"version": idea.version, "mentor": str(people["mentor"].id),
+                                       "csrf_token": page_token(client, path)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert (idea.stage, idea.mentor_id) == (Stage.MENTOR_REVIEW, people["mentor"].id)

@@ -55,9 +55,9 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
                  **inputs: object) -> Transition:
     """Move the idea by one row of the pipeline table, or raise the refusal; `actor=None` is the system."""
     _expect_version(idea, expected_version)
-    if action == "start_review" and inputs.get("mentor") is not None:
-        inputs["mentor"] = _active_mentor(inputs["mentor"]).id
     row = check(action, idea_facts(idea), actor_facts(actor), inputs)
+    if action == "start_review" and inputs.get("mentor") is not None:
+        _active_mentor(inputs["mentor"])
     before = {"stage": str(idea.stage), "mentor_id": idea.mentor_id}
     now = utcnow()
     idea.stage = row.target
@@ -95,11 +95,10 @@ def _flush(idea: Idea) -> None:
                        field="version") from None
 
 
-def _active_mentor(mentor_id: object) -> User:
-    user = db.session.get(User, mentor_id) if isinstance(mentor_id, int) else None
+def _active_mentor(mentor_id: int) -> None:
+    user = db.session.get(User, mentor_id)
     if user is None or not user.active or not user.has_role(Role.MENTOR):
         raise Invalid("Choose an active mentor.", field="mentor")
-    return user
 
 
 def _assign(idea: Idea, actor: User, fields: Mapping[str, object]) -> dict:

@@ -5,7 +5,9 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
 from ideas.database import db
+from ideas.discussion.forms import CommentForm
 from ideas.errors import Conflict, Refusal
+from ideas.extensions import htmx
 from ideas.forms import options, unit_choices
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.forms import ActionForm, IdeaForm
@@ -13,6 +15,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
 from ideas.pipeline.queries import last_transition, my_ideas, waiting_on
 from ideas.pipeline.workflow import ACTIONS, TRANSITIONS, Stage, available_actions, can_edit, can_see, check
+from ideas.timeline.views import requested_timeline
 from ideas.web import render, role_required
 
 bp = Blueprint("pipeline", __name__, url_prefix="/ideas")
@@ -152,9 +155,12 @@ def people():
 def detail(idea_id: int):
     idea = visible_idea(idea_id)
     facts, actor = idea_facts(idea), actor_facts(current_user)
+    timeline = requested_timeline(idea)
+    if htmx:  # a filter or page of the timeline
+        return render_template("timeline/_timeline.html", idea=idea, timeline=timeline)
     return render_template("pipeline/detail.html", idea=idea, actions=available_actions(facts, actor),
                            can_edit=can_edit(facts, actor),
-                           latest=last_transition(idea))
+                           latest=last_transition(idea), timeline=timeline, comment_form=CommentForm())
 
 
 @bp.route("/<int:idea_id>/actions/<action>", methods=["GET", "POST"])

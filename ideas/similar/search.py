@@ -1,0 +1,68 @@
+"""Ideas whose title and problem read like the text being written, best match first.
+
+The database's own full-text search: on SQLite the FTS5 table `ideas_fts` (porter stemming),
+kept in step with `ideas` by triggers; on PostgreSQL `to_tsvector('english', …)` over the same
+two fields, with a GIN expression index. Both are made by migration 0006, outside the models.
+One statement, however many ideas there are.
+"""
+import re
+
+from sqlalchemy import column, literal_column, or_, select, table, text, true
+
+from ideas.accounts.models import Role, User
+from ideas.database import db
+from ideas.pipeline.models import Idea, idea_co_authors
+from ideas.pipeline.workflow import SHOWCASE
+
+LIMIT = 5
+MAX_TERMS = 24
+FTS_TABLE = "ideas_fts"
+SEARCH_INDEX = "ix_ideas_search"
+STOPWORDS = frozenset("""a an and are as at be but by for from has have in into is it its of on or so that the
+their them then there these they this to was we were when where which who will with would our your you not
+""".split())
+
+_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+_PG_VECTOR = "to_tsvector('english'::regconfig, ideas.title || ' ' || ideas.problem)"
+
+
+def in_models(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's `include_name`: the search table (and FTS5's shadow tables) and index live only in
+    migrations, so comparing the models with the database leaves them out."""
+    if type_ == "table":
+        return not (name or "").startswith(FTS_TABLE)
+    return not (type_ == "index" and name == SEARCH_INDEX)
+
+
+def search_terms(*texts: str) -> list[str]:
+    """The words worth matching on (letters and digits only, so safe in either query language)."""
+    words = re.findall(r"[^\W_]{3,}", " ".join(texts).lower())
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS))[:MAX_TERMS]
+
+
+def visible_to(user: User):
+    """SPEC "Visibility", kept simple: committee and admin see every idea; others the showcase and their own.
+
+    (A mentor also sees the queue and the ideas they review; the suggestions leave those out.)
+    """
+    if user.has_role(Role.COMMITTEE, Role.ADMIN):
+        return true()
+    co_written = select(idea_co_authors.c.idea_id).where(idea_co_authors.c.user_id == user.id)
+    return or_(Idea.stage.in_(SHOWCASE), Idea.submitter_id == user.id, Idea.id.in_(co_written))
+
+
+def similar_ideas(user: User, title: str, problem: str, leave_out: int | None = None) -> list[Idea]:
+    """Up to five ideas this user may see whose text is like the title and problem given."""
+    terms = search_terms(title, problem)
+    if not terms:
+        return []
+    query = select(Idea).where(visible_to(user), Idea.id != (leave_out or 0)).limit(LIMIT)
+    if db.engine.dialect.name == "postgresql":
+        wanted = " | ".join(terms)
+        match = text(f"{_PG_VECTOR} @@ to_tsquery('english'::regconfig, :terms)").bindparams(terms=wanted)
+        rank = text(f"ts_rank({_PG_VECTOR}, to_tsquery('english'::regconfig, :rank_terms)) DESC")
+        query = query.where(match).order_by(rank.bindparams(rank_terms=wanted), Idea.id.desc())
+    else:
+        match = literal_column(FTS_TABLE).op("MATCH")(" OR ".join(f'"{term}"' for term in terms))
+        query = query.join(_fts, _fts.c.rowid == Idea.id).where(match).order_by(_fts.c.rank, Idea.id.desc())
+    return list(db.session.scalars(query))

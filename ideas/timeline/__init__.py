@@ -1,0 +1,1 @@
+"""The idea page's one timeline: audit events and comments, newest first."""
