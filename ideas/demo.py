@@ -9,6 +9,7 @@ from ideas.accounts.pairings import pair_mentee
 from ideas.accounts.units import create_site, create_unit
 from ideas.database import db
 from ideas.pipeline.operations import apply_action, create_draft
+from ideas.review.demo import seed_demo_reviews
 
 DEMO_PASSWORD = "frontline-demo-2026"
 DEMO_USERS = [
@@ -48,6 +49,7 @@ def seed_demo() -> None:
     for mentee, mentor in DEMO_PAIRINGS:
         pair_mentee(users[mentee], users[mentor])
     seed_demo_ideas(users, units)
+    seed_demo_reviews(users, units)
     db.session.commit()
 
 

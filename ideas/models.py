@@ -3,7 +3,9 @@ from ideas.accounts.models import Invite, MentorPairing, Role, Site, Unit, User,
 from ideas.audit.models import AuditEvent, AuditValue
 from ideas.discussion.models import Comment, CommentMention
 from ideas.pipeline.models import Idea, IdeaBenefit, IdeaTag
+from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.settings.models import Setting
 
-__all__ = ["AuditEvent", "AuditValue", "Comment", "CommentMention", "Idea", "IdeaBenefit", "IdeaTag", "Invite",
-           "MentorPairing", "Role", "Setting", "Site", "Unit", "User", "UserRole", "UserSession"]
+__all__ = ["AuditEvent", "AuditValue", "Comment", "CommentMention", "Hazard", "Idea", "IdeaBenefit", "IdeaTag",
+           "Invite", "Measure", "MentorPairing", "PilotPlan", "Review", "Role", "Setting", "Site", "Unit", "User",
+           "UserRole", "UserSession"]

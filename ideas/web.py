@@ -1,8 +1,9 @@
 """Request-wide behaviour: security headers, error pages, htmx helpers, front-end assets."""
+from functools import wraps
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, render_template, request, send_from_directory
-from flask_login import current_user
+from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -36,6 +37,22 @@ def asset(name: str):
         abort(404)
     path = Path(current_app.config["NODE_MODULES"]) / VENDOR_FILES[name]
     return send_from_directory(path.parent, path.name, max_age=86400)
+
+
+def role_required(role):
+    """A view for signed-in users with this role; others get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def form_status(form) -> int:

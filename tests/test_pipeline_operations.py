@@ -12,7 +12,7 @@ from ideas.accounts.pairings import pair_mentee
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.demo import seed_demo
-from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible
+from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
 from ideas.pipeline.workflow import Stage
@@ -212,9 +212,9 @@ def test_reopen_by_an_admin_returns_a_draft(mentee, create_user):
     assert idea.stage == Stage.DRAFT
 
 
-def test_later_rows_are_not_yet_possible(mentee, mentor):
+def test_recommend_needs_the_review(mentee, mentor):
     idea = make_idea(mentee, Stage.MENTOR_REVIEW, mentor=mentor)
-    with pytest.raises(NotYetPossible, match="needs the feasibility review"):
+    with pytest.raises(Invalid, match="Feasibility review: score all six criteria"):
         apply_action(idea, mentor, "recommend", idea.version)
     assert idea.stage == Stage.MENTOR_REVIEW
 
@@ -247,7 +247,7 @@ def test_demo_ideas_reach_their_stages_through_the_operations(runner):
     seed_demo()
     ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
     assert [idea.stage for idea in ideas] == [Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION,
-                                             Stage.WITHDRAWN]
+                                             Stage.WITHDRAWN, Stage.COMMITTEE_REVIEW]
     assert ideas[2].mentor is not None
     for idea in ideas:
         moves = [e for e in idea_events(idea) if e.action == "idea.transition"]

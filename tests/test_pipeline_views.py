@@ -12,7 +12,7 @@ from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import Stage
-from tests.conftest import page_token, sign_in
+from tests.conftest import page_token, sign_in, sign_in_fully
 from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
 
 HTMX = {"HX-Request": "true"}
@@ -359,8 +359,8 @@ def test_idea_page_shows_only_the_actions_available_now(client, people):
     idea = make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"])
     sign_in(client, people["mentor"])
     html = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
-    assert "Request changes" in html and "Decline" in html
-    assert "Recommend to committee" not in html and "Withdraw" not in html
+    assert "Request changes" in html and "Decline" in html and "Recommend to committee" in html
+    assert "Withdraw" not in html
 
 
 def test_a_mentor_claims_a_submitted_idea(client, people):
@@ -374,11 +374,22 @@ def test_a_mentor_claims_a_submitted_idea(client, people):
 
 
 def test_not_yet_possible_actions_say_so(client, people):
+    committee = people["committee"]
+    idea = make_idea(people["submitter"], Stage.COMMITTEE_REVIEW, mentor=people["mentor"])
+    sign_in_fully(client, committee)
+    response = client.get(f"/ideas/{idea.id}/actions/approve_pilot")
+    assert response.status_code == 422
+    assert "Not yet possible: needs the committee voting rounds" in response.get_data(as_text=True)
+    assert len([e for e in idea_events(idea) if e.action == "idea.transition"]) == 3
+
+
+def test_recommend_with_an_unfinished_review_says_what_is_missing(client, people):
     idea = make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"])
     sign_in(client, people["mentor"])
-    response = client.get(f"/ideas/{idea.id}/actions/recommend")
+    response = client.post(f"/ideas/{idea.id}/actions/recommend",
+                           data={"version": idea.version, "csrf_token": page_token(client, f"/ideas/{idea.id}")})
     assert response.status_code == 422
-    assert "Not yet possible: needs the feasibility review" in response.get_data(as_text=True)
+    assert "Feasibility review: score all six criteria" in response.get_data(as_text=True)
     assert len([e for e in idea_events(idea) if e.action == "idea.transition"]) == 2
 
 

@@ -19,6 +19,8 @@ from ideas.pipeline.workflow import (
     can_see,
     check,
 )
+from ideas.review.risk import RiskBand
+from ideas.review.rules import ReviewFacts
 
 SUBMITTER, CO_AUTHOR, PAIRED, ASSIGNED, OTHER_MENTOR, COMMITTEE, ADMIN, STRANGER = range(1, 9)
 
@@ -42,9 +44,14 @@ COMPLETE_TEXTS = {
 }
 
 
+# A review with everything recommend needs: the mentor rows of the matrix are exercised with it.
+COMPLETE_REVIEW = ReviewFacts(feasibility_complete=True, safety_complete=True, plan_missing=(),
+                              band=RiskBand.HIGH, triage_answered=True)
+
+
 def idea_at(stage: Stage, **changes) -> IdeaFacts:
     facts = dict(stage=stage, submitter_id=SUBMITTER, co_author_ids=frozenset({CO_AUTHOR}), mentor_id=ASSIGNED,
-                 paired_mentor_ids=frozenset({PAIRED}), texts=COMPLETE_TEXTS, unit_id=1)
+                 paired_mentor_ids=frozenset({PAIRED}), texts=COMPLETE_TEXTS, unit_id=1, review=COMPLETE_REVIEW)
     return IdeaFacts(**{**facts, **changes})
 
 

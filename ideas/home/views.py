@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 
 from ideas.accounts.models import Role
 from ideas.pipeline.queries import my_ideas, waiting_on
+from ideas.review.queries import mentor_queue
 
 bp = Blueprint("home", __name__)
 HOME_LIST_LENGTH = 5
@@ -16,4 +17,6 @@ def index():
     if current_user.has_role(Role.MENTEE):
         ideas = my_ideas(current_user, limit=HOME_LIST_LENGTH)
         context.update(ideas=ideas, waiting=waiting_on(ideas, current_user))
+    if current_user.has_role(Role.MENTOR):
+        context["queue"] = mentor_queue(current_user, limit=HOME_LIST_LENGTH)
     return render_template("home/index.html", roles=sorted(current_user.roles), **context)

@@ -10,6 +10,8 @@ from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
+from ideas.review.queries import review_facts
+from ideas.review.rules import ReviewFacts
 from ideas.settings import get_setting
 
 FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
@@ -37,7 +39,12 @@ def queues(submitter_ids: Iterable[int]) -> Queues:
 
 
 def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
-    """The idea's facts; a list passes the `queues` of all its ideas, read once."""
+    """The idea's facts; a list passes the `queues` of all its ideas, read once.
+
+    One idea's facts include its review (what recommend checks); a list's do not, as no
+    review fact decides who may act, so lists stay at a fixed number of queries.
+    """
+    review = review_facts(idea.id) if queue is None and idea.stage == Stage.MENTOR_REVIEW else ReviewFacts()
     queue = queue or queues([idea.submitter_id])
     return IdeaFacts(
         stage=Stage(idea.stage),
@@ -49,6 +56,7 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
         in_open_queue=queue.in_open_queue(idea),
         texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
         unit_id=idea.unit_id,
+        review=review,
     )
 
 

@@ -1,5 +1,4 @@
 """The mentee's side of the pipeline: my ideas, writing a draft (with autosave), the idea page, actions."""
-from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -27,20 +26,12 @@ from ideas.pipeline.workflow import (
     check,
 )
 from ideas.timeline.views import requested_timeline
-from ideas.web import render
+from ideas.web import render, role_required
 
 bp = Blueprint("pipeline", __name__, url_prefix="/ideas")
 
 
-def mentee_required(view):
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):
-        if not current_user.has_role(Role.MENTEE):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+mentee_required = role_required(Role.MENTEE)
 
 
 def visible_idea(idea_id: int) -> Idea:

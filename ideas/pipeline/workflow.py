@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from ideas.errors import Forbidden, Invalid, NotYetPossible, Refusal
 from ideas.pipeline.identifier_guard import find_identifiers, scan
+from ideas.review.risk import RiskBand
+from ideas.review.rules import ReviewFacts
 
 
 class Stage(StrEnum):
@@ -101,6 +103,7 @@ class IdeaFacts:
     in_open_queue: bool = True  # any mentor may claim it, not only the paired one
     texts: Mapping[str, str] = field(default_factory=dict)  # free text, field by field
     unit_id: int | None = None
+    review: ReviewFacts = ReviewFacts()
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,40 @@ MAY_ASSIGN = Precondition("a mentor claims it, or an administrator assigns a men
 IN_MY_QUEUE = Precondition("a mentor claims from their paired mentees or the open queue", _in_my_queue, gate=True)
 
 
+def _review_check(description: str, unmet: Callable[[ReviewFacts], str | None], section: str) -> Precondition:
+    """A recommend precondition on the review; its refusal's field names the review section to open."""
+
+    def test(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+        message = unmet(idea.review)
+        return Invalid(message, field=section) if message else None
+
+    return Precondition(description, test)
+
+
+RECOMMEND_CHECKS = (
+    _review_check("feasibility review complete", lambda r: None if r.feasibility_complete else
+                  "Feasibility review: score all six criteria and give an overall recommendation.", "feasibility"),
+    _review_check("safety assessment complete", lambda r: None if r.safety_complete else
+                  "Safety assessment: add the hazards, or state that no hazards were identified.", "safety"),
+    _review_check("every hazard mitigated and owned when the risk is high or extreme", lambda r: (
+        f"Safety assessment: the risk is {r.band}, so every hazard needs a mitigation and an owner "
+        f"({r.hazards_unmitigated} without)." if r.band in (RiskBand.HIGH, RiskBand.EXTREME)
+        and r.hazards_unmitigated else None), "safety"),
+    _review_check("QI-or-research triage answered", lambda r: None if r.triage_answered else
+                  "QI or research: answer every triage question.", "triage"),
+    _review_check("an ethics-board referral recorded when the triage points to research", lambda r: (
+        "QI or research: the triage points to research; record the ethics-board referral (reference and date)."
+        if r.research and not r.referral_recorded else None), "triage"),
+    _review_check("pilot plan complete (aim, outcome, process and balancing measures, unit, planned dates)",
+                  lambda r: f"Pilot plan: add {', '.join(r.plan_missing)}." if r.plan_missing else None, "plan"),
+)
+
+
+def unmet_preconditions(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> list[Refusal]:
+    """Every precondition of the row that does not hold now (without inputs), in the table's order."""
+    return [refusal for p in row.preconditions if not p.input and (refusal := p.test(idea, actor, {}))]
+
+
 def described(description: str) -> Precondition:
     """A precondition of a row that is refused as not yet possible; kept as its description."""
     return Precondition(description, lambda idea, actor, inputs: None)
@@ -234,9 +271,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                (given("response", "Answer the mentor's request: say what you changed."), COMPLETE, NO_IDENTIFIERS),
                label="Resubmit"),
     Transition("recommend", frozenset({S.MENTOR_REVIEW}), S.COMMITTEE_REVIEW, frozenset({Who.ASSIGNED_MENTOR}),
-               (described("feasibility review complete"), described("safety assessment complete"),
-                described("pilot plan complete"), described("every high or extreme hazard mitigated and owned")),
-               needs="feasibility review, safety assessment and pilot plan", label="Recommend to committee"),
+               RECOMMEND_CHECKS, label="Recommend to committee"),
     Transition("decline", frozenset({S.MENTOR_REVIEW}), S.DECLINED, frozenset({Who.ASSIGNED_MENTOR}),
                (given("reason", "Say why the idea is declined."),), label="Decline"),
     Transition("decline", frozenset({S.COMMITTEE_REVIEW}), S.DECLINED, frozenset({Who.COMMITTEE}),

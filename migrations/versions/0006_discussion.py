@@ -1,7 +1,7 @@
 """discussion and the idea search: comments, their @mentions, full-text search over ideas
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-24 21:39:43.395585
 
 """
@@ -13,7 +13,7 @@ import ideas.database  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 

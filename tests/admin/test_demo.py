@@ -5,6 +5,9 @@ from ideas.accounts.models import User
 from ideas.accounts.pairings import mentor_of
 from ideas.demo import DEMO_HOME_UNITS, DEMO_PAIRINGS, seed_demo
 from ideas.extensions import db
+from ideas.pipeline.models import Idea
+from ideas.pipeline.workflow import Stage
+from ideas.review.queries import review_facts
 
 
 def user(email: str) -> User:
@@ -18,3 +21,13 @@ def test_demo_users_have_home_units_and_mentors(app):
         assert user(email).home_unit.name == unit_name
     for mentee, mentor in DEMO_PAIRINGS:
         assert mentor_of(user(mentee)).email == mentor
+
+
+def test_demo_has_a_partial_review_and_an_idea_at_committee(app):
+    seed_demo()
+    ideas = {idea.title: idea for idea in db.session.scalars(select(Idea))}
+    partial = review_facts(ideas["Walk to lunch"].id)
+    assert partial.safety_complete and not partial.feasibility_complete and partial.band == "high"
+    recommended = ideas["Red trays for patients who need help to eat"]
+    assert recommended.stage == Stage.COMMITTEE_REVIEW
+    assert not review_facts(recommended.id).plan_missing

@@ -12,6 +12,7 @@ from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft
 from ideas.pipeline.workflow import Stage
+from tests.support.reviews import complete_review
 
 COMPLETE = {
     "title": "Night-time falls checklist",
@@ -31,6 +32,8 @@ ROUTES = {
     Stage.REVISION: [("submitter", "submit", {}), ("mentor", "start_review", {}),
                      ("mentor", "request_changes", {"comment": "Say how you will measure it."})],
     Stage.WITHDRAWN: [("submitter", "submit", {}), ("submitter", "withdraw", {"reason": "Not needed now."})],
+    Stage.COMMITTEE_REVIEW: [("submitter", "submit", {}), ("mentor", "start_review", {}),
+                             ("mentor", "complete_review", {}), ("mentor", "recommend", {})],
     Stage.DECLINED: [("submitter", "submit", {}), ("mentor", "start_review", {}),
                      ("mentor", "decline", {"reason": "Already done hospital-wide."})],
 }
@@ -49,7 +52,10 @@ def make_idea(submitter: User, stage: Stage = Stage.DRAFT, mentor: User | None =
                                     "co_authors": [u.email for u in co_authors], **fields})
     actors = {"submitter": submitter, "mentor": mentor}
     for who, action, inputs in ROUTES[stage]:
-        apply_action(idea, actors[who], action, idea.version, **inputs)
+        if action == "complete_review":
+            complete_review(idea, actors[who])
+        else:
+            apply_action(idea, actors[who], action, idea.version, **inputs)
     db.session.commit()
     return idea
 

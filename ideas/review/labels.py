@@ -1,0 +1,32 @@
+"""The review's field labels, for forms and messages alike."""
+from ideas.review.rules import CRITERIA, TRIAGE
+
+LABELS = {
+    **{f"score_{name}": f"{label} score" for name, label in CRITERIA.items()},
+    **{f"note_{name}": f"{label} note" for name, label in CRITERIA.items()},
+    **{f"triage_{name}": question for name, question in TRIAGE.items()},
+    "overall": "Overall recommendation",
+    "overall_note": "Overall note",
+    "no_hazards": "No hazards identified",
+    "ethics_reference": "Ethics-board referral reference",
+    "ethics_referred_on": "Date of the ethics-board referral",
+    "description": "Hazard description",
+    "severity": "Severity",
+    "likelihood": "Likelihood",
+    "mitigation": "Mitigation",
+    "owner": "Owner of the mitigation",
+    "aim": "Aim statement",
+    "units": "Pilot units",
+    "planned_start": "Planned start",
+    "planned_end": "Planned end",
+    "data_collection": "Data collection plan",
+    "kind": "Measure type",
+    "name": "Measure name",
+    "definition": "Operational definition",
+    "unit_of_measure": "Unit of measure",
+    "direction": "Direction of improvement",
+    "baseline": "Baseline",
+    "target": "Target",
+    "stop_threshold": "Stop rule threshold",
+    "stop_direction": "Stop rule direction",
+}

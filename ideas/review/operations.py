@@ -1,0 +1,329 @@
+"""The only code that changes reviews, hazards, pilot plans and measures.
+
+Each operation checks who may act, validates every field before it sets any (nothing
+half-saved), records field-by-field audit events and flushes; the view commits once.
+"""
+from collections.abc import Callable, Mapping
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ideas.accounts.models import Unit, User
+from ideas.audit import record
+from ideas.clock import utcnow
+from ideas.database import db
+from ideas.errors import Conflict, Forbidden, Invalid
+from ideas.pipeline.facts import actor_facts, idea_facts
+from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.models import Idea
+from ideas.review.access import IN_REVIEW, may_plan, may_review
+from ideas.review.labels import LABELS
+from ideas.review.models import Hazard, Measure, PilotPlan, Review
+from ideas.review.queries import plan_of, review_of
+from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall, StopDirection
+
+NOTE_LENGTH, NAME_LENGTH = 3000, 200
+
+
+# --- checking input: each returns the stored value or raises Invalid naming the field -------------
+
+def text(name: str, value: object, required: str | None = None, max_length: int = NOTE_LENGTH) -> str:
+    """Free text, trimmed and free of patient identifiers; `required` is the message when empty."""
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{LABELS[name]}: expected text.", field=name)
+    cleaned = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if required and not cleaned:
+        raise Invalid(required, field=name)
+    if len(cleaned) > max_length:
+        raise Invalid(f"{LABELS[name]}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
+    if findings := find_identifiers(cleaned, name):
+        raise Invalid(findings[0].message(LABELS[name]), field=name)
+    return cleaned
+
+
+def score(name: str, value: object, required: bool = False) -> int | None:
+    """A score from 1 to 5; empty is allowed in a draft unless `required`."""
+    if value in (None, "") and not required:
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 1 <= number <= 5:
+        raise Invalid(f"{LABELS[name]}: choose a score from 1 to 5.", field=name)
+    return number
+
+
+def choice(name: str, value: object, enum, required: str | None = None):
+    if value in (None, ""):
+        if required:
+            raise Invalid(required, field=name)
+        return None
+    if value not in enum._value2member_map_:
+        raise Invalid(f"{LABELS[name]}: choose one from the list.", field=name)
+    return enum(value)
+
+
+def yes_no(name: str, value: object) -> bool | None:
+    if value in (None, ""):
+        return None
+    if value not in ("yes", "no", True, False):
+        raise Invalid(f"{LABELS[name]}: answer yes or no.", field=name)
+    return value in ("yes", True)
+
+
+def a_date(name: str, value: object) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise Invalid(f"{LABELS[name]}: give a date as YYYY-MM-DD.", field=name) from None
+
+
+def number(name: str, value: object, required: str | None = None) -> float | None:
+    if value in (None, ""):
+        if required:
+            raise Invalid(required, field=name)
+        return None
+    try:
+        parsed = float(str(value).strip())
+    except ValueError:
+        raise Invalid(f"{LABELS[name]}: give a number, e.g. 12 or 0.5.", field=name) from None
+    if parsed != parsed or abs(parsed) > 1e12:  # NaN or absurd
+        raise Invalid(f"{LABELS[name]}: give a number, e.g. 12 or 0.5.", field=name)
+    return parsed
+
+
+# --- who may act, and the versioned rows ---------------------------------------------------------
+
+def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
+    if rule(idea_facts(idea), actor_facts(actor)):
+        return
+    if idea.stage not in IN_REVIEW:
+        raise Invalid(f"The idea is {idea.stage.phrase}: its review changes only in mentor review or revision.")
+    raise Forbidden(f"Only {who} can change this.")
+
+
+def _versioned(row, expected: object, what: str) -> None:
+    try:
+        expected = int(expected or 0)
+    except (TypeError, ValueError):
+        raise Invalid("The form is missing its version; reload the page.", field="version") from None
+    current = row.version if row is not None else 0
+    if expected != current:
+        raise Conflict(f"Someone else saved the {what} while you had it open (it is now at version {current}, "
+                       f"you had version {expected}). Nothing of yours was saved; your text is still here.",
+                       field="version")
+
+
+def _save(row, values: Mapping[str, object], action: str, extra: dict | None = None) -> dict:
+    """Set the changed values in one UPDATE (one version step) and record them field by field.
+
+    `extra` holds changes the caller already made (a list of units), for the record.
+    """
+    changes = {name: (getattr(row, name), new) for name, new in values.items()
+               if _blank(getattr(row, name)) != _blank(new)}
+    if not changes and not extra:
+        return {}
+    with db.session.no_autoflush:
+        for name, (_, new) in changes.items():
+            setattr(row, name, new)
+        if hasattr(row, "updated_at"):
+            row.updated_at = utcnow()  # the version steps even when only `extra` changed
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):  # a save in between, or two first saves at once
+        raise Conflict("Someone else started this at the same moment. Nothing of yours was saved; "
+                       "your text is still here.", field="version") from None
+    changes.update(extra or {})
+    record(action, entity=row, changes=changes)
+    return changes
+
+
+def _blank(value: object) -> object:
+    """An empty text and nothing are the same value (a new row's defaults come at insert)."""
+    return None if value == "" else value
+
+
+def _review(idea: Idea, actor: User, expected: object) -> Review:
+    _allowed(idea, actor, may_review, "the assigned mentor")
+    return _current(Review, review_of(idea.id), idea, expected, "review")
+
+
+def _current(model, row, idea: Idea, expected: object | None, what: str):
+    """The idea's review or plan at the version the form had (`None`: any), created on first save."""
+    if expected is not None:
+        _versioned(row, expected, what)
+    if row is None:
+        row = model(idea_id=idea.id)
+        db.session.add(row)
+    return row
+
+
+# --- feasibility, safety statement, triage ---------------------------------------------------------
+
+def save_feasibility(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
+    """Scores 1–5 with notes, and the overall recommendation; a draft may leave any empty."""
+    values = {}
+    for criterion in CRITERIA:
+        values[f"score_{criterion}"] = score(f"score_{criterion}", fields.get(f"score_{criterion}"))
+        values[f"note_{criterion}"] = text(f"note_{criterion}", fields.get(f"note_{criterion}"))
+    values["overall"] = choice("overall", fields.get("overall"), Overall)
+    values["overall_note"] = text("overall_note", fields.get("overall_note"))
+    return _save(_review(idea, actor, expected_version), values, "review.saved")
+
+
+def save_safety_statement(idea: Idea, actor: User, no_hazards: bool, expected_version: object) -> dict:
+    """The mentor's explicit statement that no hazards were identified (only while there are none)."""
+    review = _review(idea, actor, expected_version)
+    if no_hazards and review.hazards:
+        raise Invalid("No hazards identified: remove the listed hazards first, or leave this unticked.",
+                      field="no_hazards")
+    return _save(review, {"no_hazards": bool(no_hazards)}, "review.saved")
+
+
+def save_triage(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
+    values = {f"triage_{name}": yes_no(f"triage_{name}", fields.get(f"triage_{name}")) for name in TRIAGE}
+    values["ethics_reference"] = text("ethics_reference", fields.get("ethics_reference"), max_length=100)
+    values["ethics_referred_on"] = a_date("ethics_referred_on", fields.get("ethics_referred_on"))
+    if values["ethics_referred_on"] and not values["ethics_reference"]:
+        raise Invalid(f"{LABELS['ethics_reference']}: give the ethics board's reference with the date.",
+                      field="ethics_reference")
+    if values["ethics_reference"] and not values["ethics_referred_on"]:
+        raise Invalid(f"{LABELS['ethics_referred_on']}: give the date of the referral.", field="ethics_referred_on")
+    return _save(_review(idea, actor, expected_version), values, "review.saved")
+
+
+# --- hazards -------------------------------------------------------------------------------------
+
+def _hazard_values(fields: Mapping[str, object]) -> dict:
+    return {
+        "description": text("description", fields.get("description"), "Hazard: describe what could go wrong."),
+        "severity": score("severity", fields.get("severity"), required=True),
+        "likelihood": score("likelihood", fields.get("likelihood"), required=True),
+        "mitigation": text("mitigation", fields.get("mitigation")),
+        "owner": text("owner", fields.get("owner"), max_length=120),
+    }
+
+
+def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
+    """A new hazard; it replaces a "no hazards identified" statement."""
+    _allowed(idea, actor, may_review, "the assigned mentor")
+    values = _hazard_values(fields)
+    review = review_of(idea.id)
+    if review is not None and review.no_hazards:
+        _save(review, {"no_hazards": False}, "review.saved")
+    hazard = Hazard(idea_id=idea.id, **values)
+    db.session.add(hazard)
+    db.session.flush()
+    record("hazard.added", entity=hazard, changes={name: (None, value) for name, value in values.items()})
+    return hazard
+
+
+def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, object]) -> dict:
+    _allowed(idea, actor, may_review, "the assigned mentor")
+    values = _hazard_values(fields)
+    return _save(_hazard(idea, hazard_id), values, "hazard.changed")
+
+
+def remove_hazard(idea: Idea, actor: User, hazard_id: int) -> None:
+    _allowed(idea, actor, may_review, "the assigned mentor")
+    hazard = _hazard(idea, hazard_id)
+    record("hazard.removed", entity=hazard, changes={name: (value, None) for name, value in _hazard_row(hazard).items()})
+    db.session.delete(hazard)
+    db.session.flush()
+
+
+def _hazard(idea: Idea, hazard_id: int) -> Hazard:
+    hazard = db.session.get(Hazard, hazard_id)
+    if hazard is None or hazard.idea_id != idea.id:
+        raise Conflict("That hazard is no longer there: someone else removed it.", field="version")
+    return hazard
+
+
+def _hazard_row(hazard: Hazard) -> dict:
+    return {name: getattr(hazard, name) for name in ("description", "severity", "likelihood", "mitigation", "owner")}
+
+
+# --- pilot plan and measures -----------------------------------------------------------------------
+
+def _plan(idea: Idea, actor: User, expected: object | None) -> PilotPlan:
+    _allowed(idea, actor, may_plan, "the assigned mentor and the idea's team")
+    return _current(PilotPlan, plan_of(idea.id), idea, expected, "pilot plan")
+
+
+def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
+    """Aim, pilot units, planned dates (end after start) and the data collection plan."""
+    values = {"aim": text("aim", fields.get("aim")),
+              "planned_start": a_date("planned_start", fields.get("planned_start")),
+              "planned_end": a_date("planned_end", fields.get("planned_end")),
+              "data_collection": text("data_collection", fields.get("data_collection"))}
+    if values["planned_start"] and values["planned_end"] and values["planned_end"] <= values["planned_start"]:
+        raise Invalid(f"{LABELS['planned_end']}: the pilot must end after it starts.", field="planned_end")
+    units = _units(fields.get("units") or [])
+    plan = _plan(idea, actor, expected_version)
+    old_units, new_units = sorted(u.id for u in plan.units), sorted(u.id for u in units)
+    extra = {}
+    if old_units != new_units:
+        with db.session.no_autoflush:
+            plan.units = units
+        extra["units"] = (old_units, new_units)
+    return _save(plan, values, "pilot_plan.saved", extra)
+
+
+def _units(ids) -> list[Unit]:
+    if isinstance(ids, str | int):
+        ids = [ids]
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units") from None
+    found = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
+    if len(found) != len(wanted):
+        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units")
+    return found
+
+
+def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measure:
+    values = {
+        "kind": choice("kind", fields.get("kind"), MeasureType, "Measure type: choose outcome, process or balancing."),
+        "name": text("name", fields.get("name"), "Measure name: say what is measured.", NAME_LENGTH),
+        "definition": text("definition", fields.get("definition"),
+                           "Operational definition: say exactly how it is counted."),
+        "unit_of_measure": text("unit_of_measure", fields.get("unit_of_measure"),
+                                "Unit of measure: e.g. falls per 1,000 bed days, %, minutes.", 60),
+        "direction": choice("direction", fields.get("direction"), Direction,
+                            "Direction of improvement: choose whether higher or lower is better."),
+        "baseline": number("baseline", fields.get("baseline")),
+        "target": number("target", fields.get("target"), "Target: give the value you aim for."),
+        "stop_threshold": number("stop_threshold", fields.get("stop_threshold")),
+        "stop_direction": choice("stop_direction", fields.get("stop_direction"), StopDirection),
+    }
+    if (values["stop_threshold"] is None) != (values["stop_direction"] is None):
+        raise Invalid(f"{LABELS['stop_threshold']}: give both the threshold and its direction, or neither.",
+                      field="stop_threshold")
+    if values["stop_threshold"] is not None and values["kind"] != MeasureType.BALANCING:
+        raise Invalid(f"{LABELS['stop_threshold']}: stop rules are for balancing measures only.",
+                      field="stop_threshold")
+    _plan(idea, actor, None)
+    measure = Measure(idea_id=idea.id, **values)
+    db.session.add(measure)
+    db.session.flush()
+    record("measure.added", entity=measure, changes={n: (None, v) for n, v in values.items() if v is not None})
+    return measure
+
+
+def remove_measure(idea: Idea, actor: User, measure_id: int) -> None:
+    _allowed(idea, actor, may_plan, "the assigned mentor and the idea's team")
+    measure = db.session.get(Measure, measure_id)
+    if measure is None or measure.idea_id != idea.id:
+        raise Conflict("That measure is no longer there: someone else removed it.", field="version")
+    names = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target")
+    record("measure.removed", entity=measure, changes={n: (getattr(measure, n), None) for n in names})
+    db.session.delete(measure)
+    db.session.flush()

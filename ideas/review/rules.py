@@ -1,0 +1,85 @@
+"""What a review holds and when it is complete, as plain data: no Flask, no database."""
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ideas.review.risk import RiskBand
+
+# The six feasibility criteria (SPEC "What each stage holds"), in the order the form shows them.
+CRITERIA = {
+    "evidence": "Evidence base",
+    "patient_experience": "Patient-experience impact",
+    "resources": "Resources and cost",
+    "workload": "Staff workload and training",
+    "alignment": "Alignment with unit priorities",
+    "measurability": "Measurability",
+}
+# The QI-or-research triage: any "yes" points to research and needs an ethics-board referral.
+TRIAGE = {
+    "new_treatment": "Does it test a new treatment, drug or device?",
+    "randomises": "Does it allocate or randomise patients to different care?",
+    "extra_data": "Does it collect data from patients beyond routine care?",
+    "generalisable": "Does it aim for generalisable knowledge, for publication?",
+}
+
+
+class Overall(StrEnum):
+    PROCEED = "proceed"
+    PROCEED_WITH_CHANGES = "proceed_with_changes"
+    DO_NOT_PROCEED = "do_not_proceed"
+
+    @property
+    def label(self) -> str:
+        return {"proceed": "Proceed to a pilot", "proceed_with_changes": "Proceed with the changes noted",
+                "do_not_proceed": "Do not proceed"}[self.value]
+
+
+class MeasureType(StrEnum):
+    OUTCOME = "outcome"
+    PROCESS = "process"
+    BALANCING = "balancing"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Direction(StrEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+
+    @property
+    def label(self) -> str:
+        return {"increase": "Higher is better", "decrease": "Lower is better"}[self.value]
+
+
+class StopDirection(StrEnum):
+    ABOVE = "above"
+    BELOW = "below"
+
+    @property
+    def label(self) -> str:
+        return {"above": "Stop if it rises above", "below": "Stop if it falls below"}[self.value]
+
+
+@dataclass(frozen=True)
+class ReviewFacts:
+    """What recommend needs to know about an idea's review and plan."""
+
+    feasibility_complete: bool = False
+    safety_complete: bool = False
+    plan_missing: tuple[str, ...] = ("an aim", "a pilot unit", "planned dates", "an outcome measure",
+                                     "a process measure", "a balancing measure")
+    band: RiskBand | None = None
+    hazards_unmitigated: int = 0  # hazards without a mitigation or an owner
+    triage_answered: bool = False
+    research: bool = False
+    referral_recorded: bool = False
+
+
+def plan_missing(aim: str, unit_count: int, start, end, kinds: set[str]) -> tuple[str, ...]:
+    """What the pilot plan still lacks, in words."""
+    present = {"an aim": bool(aim.strip()), "a pilot unit": unit_count > 0,
+               "planned dates": start is not None and end is not None,
+               "an outcome measure": "outcome" in kinds, "a process measure": "process" in kinds,
+               "a balancing measure": "balancing" in kinds}
+    return tuple(label for label, there in present.items() if not there)

@@ -1,0 +1,300 @@
+"""The mentor's side: the queue, the review pages (feasibility, safety, triage, pilot plan), recommend."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ideas.accounts.models import Role
+from ideas.accounts.queries import all_sites
+from ideas.database import db
+from ideas.errors import Conflict, Forbidden, Refusal
+from ideas.extensions import htmx
+from ideas.forms import unit_choices
+from ideas.pipeline.facts import actor_facts, idea_facts
+from ideas.pipeline.operations import apply_action
+from ideas.pipeline.views import visible_idea
+from ideas.pipeline.workflow import Stage, available_actions, transition_for, unmet_preconditions
+from ideas.review import operations as ops
+from ideas.review.access import may_plan, may_review
+from ideas.review.forms import FeasibilityForm, HazardForm, MeasureForm, PlanForm, StatementForm, TriageForm
+from ideas.review.queries import (
+    feasibility_complete,
+    hazards_of,
+    measures_of,
+    mentor_queue,
+    plan_of,
+    review_facts,
+    review_of,
+    triage_answers,
+)
+from ideas.review.risk import band, risk_score
+from ideas.review.rules import CRITERIA, TRIAGE
+from ideas.web import render, role_required
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
+
+
+mentor_required = role_required(Role.MENTOR)
+
+
+@bp.get("/queue")
+@mentor_required
+def queue():
+    return render_template("review/queue.html", queue=mentor_queue(current_user))
+
+
+@bp.post("/<int:idea_id>/claim")
+@mentor_required
+def claim(idea_id: int):
+    """Start the review (the workflow's start_review), then open it."""
+    idea = visible_idea(idea_id)
+    apply_action(idea, current_user, "start_review", request.form.get("version"))
+    db.session.commit()
+    flash("The review is yours. It saves as a draft until you recommend, request changes or decline.", "success")
+    return redirect(url_for("review.feasibility", idea_id=idea.id))
+
+
+def summary(idea) -> dict:
+    """What the idea page and the review pages show about the review: band, completeness, who may edit."""
+    facts, actor = idea_facts(idea), actor_facts(current_user)
+    review = review_facts(idea.id)
+    row = next((t for t in available_actions(facts, actor) if t.action == "recommend"), None)
+    unmet = unmet_preconditions(row or transition_for("recommend", Stage.MENTOR_REVIEW), facts, actor)
+    return {"review": review, "may_review": may_review(facts, actor), "may_plan": may_plan(facts, actor),
+            "actions": [t for t in available_actions(facts, actor) if t.action in ("recommend", "request_changes",
+                                                                                  "decline")],
+            "recommend": row, "unmet": unmet, "sections": SECTIONS}
+
+
+@bp.app_template_global()
+def review_summary(idea) -> dict | None:
+    """For templates/review/_summary.html on the idea page: nothing before a mentor has claimed the idea."""
+    if idea.mentor_id is None:
+        return None
+    return summary(idea)
+
+
+def _page(template: str, idea, status: int = 200, **context):
+    return render_template(template, idea=idea, section=template.split("/")[-1].removesuffix(".html"),
+                           **summary(idea), **context), status
+
+
+def attempt(form, save) -> Refusal | None:
+    """Run a save and commit; a refusal is rolled back and shown on the form, which keeps the input.
+
+    Forbidden is not the form's business: it answers 403 through the error handler.
+    """
+    try:
+        save()
+        db.session.commit()
+    except Forbidden:
+        db.session.rollback()
+        raise
+    except Refusal as refusal:
+        db.session.rollback()
+        form.show(refusal)
+        return refusal
+    return None
+
+
+def _saved(endpoint: str, idea, message: str = "Saved as a draft.", anchor: str | None = None):
+    flash(message, "success")
+    return redirect(url_for(endpoint, idea_id=idea.id, _anchor=anchor))
+
+
+def _fields(form) -> dict:
+    return {name: form[name].data for name in form.data if name not in ("version", "csrf_token")}
+
+
+def _stale(form, refusal: Refusal, row) -> None:
+    if isinstance(refusal, Conflict):
+        form.version.data = row.version if row is not None else 0  # warned: the next save may overwrite
+
+
+@bp.route("/<int:idea_id>/feasibility", methods=["GET", "POST"])
+@login_required
+def feasibility(idea_id: int):
+    idea = visible_idea(idea_id)
+    review = review_of(idea.id)
+    data = None
+    if request.method == "GET":
+        data = {"version": review.version if review else 0}
+        if review:
+            data.update({f"{kind}_{c}": getattr(review, f"{kind}_{c}") for c in CRITERIA for kind in ("score", "note")})
+            data.update(overall=str(review.overall or ""), overall_note=review.overall_note)
+    form = FeasibilityForm(data=data)
+    status = 200
+    if form.validate_on_submit():
+        refusal = attempt(form, lambda: ops.save_feasibility(idea, current_user, _fields(form), form.version.data))
+        if refusal is None:
+            return _saved("review.feasibility", idea)
+        _stale(form, refusal, review)
+        status = refusal.status
+    return _page("review/feasibility.html", idea, status, form=form, criteria=CRITERIA,
+                 complete=feasibility_complete(review))
+
+
+# --- safety -------------------------------------------------------------------------------------
+
+def _safety_context(idea, hazard_form=None, statement_form=None) -> dict:
+    review = review_of(idea.id)
+    hazards = hazards_of(idea.id)
+    statement_form = statement_form or StatementForm(
+        data={"version": review.version if review else 0, "no_hazards": bool(review and review.no_hazards)})
+    return {"hazards": hazards, "review_row": review, "hazard_form": hazard_form or HazardForm(formdata=None),
+            "statement_form": statement_form}
+
+
+@bp.get("/<int:idea_id>/safety")
+@login_required
+def safety(idea_id: int):
+    idea = visible_idea(idea_id)
+    return _page("review/safety.html", idea, **_safety_context(idea))
+
+
+def _safety_answer(idea, status: int = 200, **forms):
+    """The safety body for an htmx swap, the whole page otherwise (or a redirect after a plain save)."""
+    if status == 200 and not htmx:
+        flash("Saved as a draft.", "success")
+        return redirect(url_for("review.safety", idea_id=idea.id))
+    context = {"idea": idea, **summary(idea), **_safety_context(idea, **forms)}
+    return render("review/safety.html", "review/_safety_body.html", section="safety", oob=bool(htmx),
+                  **context), status
+
+
+@bp.post("/<int:idea_id>/safety/statement")
+@login_required
+def statement(idea_id: int):
+    idea = visible_idea(idea_id)
+    form = StatementForm()
+    if not form.validate_on_submit():
+        abort(400)
+    refusal = attempt(form, lambda: ops.save_safety_statement(idea, current_user, form.no_hazards.data,
+                                                              form.version.data))
+    if refusal:
+        _stale(form, refusal, review_of(idea.id))
+        return _safety_answer(idea, refusal.status, statement_form=form)
+    return _safety_answer(idea)
+
+
+@bp.post("/<int:idea_id>/hazards")
+@login_required
+def add_hazard(idea_id: int):
+    idea = visible_idea(idea_id)
+    form = HazardForm()
+    if not form.validate_on_submit():
+        abort(400)
+    refusal = attempt(form, lambda: ops.add_hazard(idea, current_user, _fields(form)))
+    if refusal:
+        return _safety_answer(idea, refusal.status, hazard_form=form)
+    return _safety_answer(idea)
+
+
+@bp.post("/<int:idea_id>/hazards/<int:hazard_id>/remove")
+@login_required
+def remove_hazard(idea_id: int, hazard_id: int):
+    idea = visible_idea(idea_id)
+    if not HazardForm().validate_on_submit():
+        abort(400)
+    ops.remove_hazard(idea, current_user, hazard_id)  # a refusal answers its own page and status
+    db.session.commit()
+    return _safety_answer(idea)
+
+
+@bp.get("/risk")
+@login_required
+def risk():
+    """The score and band of a severity and likelihood, as the mentor chooses them."""
+    try:
+        score = risk_score(int(request.args.get("severity", "")), int(request.args.get("likelihood", "")))
+    except ValueError:
+        score = None
+    return render_template("review/_risk.html", score=score, band=band(score) if score else None)
+
+
+# --- triage ---------------------------------------------------------------------------------------
+
+@bp.route("/<int:idea_id>/triage", methods=["GET", "POST"])
+@login_required
+def triage(idea_id: int):
+    idea = visible_idea(idea_id)
+    review = review_of(idea.id)
+    data = None
+    if request.method == "GET":
+        answers = {f"triage_{n}": {True: "yes", False: "no"}.get(v) for n, v in triage_answers(review).items()}
+        data = {"version": review.version if review else 0, **answers,
+                "ethics_reference": review.ethics_reference if review else "",
+                "ethics_referred_on": review.ethics_referred_on.isoformat() if review and review.ethics_referred_on
+                else ""}
+    form = TriageForm(data=data)
+    status = 200
+    if form.validate_on_submit():
+        refusal = attempt(form, lambda: ops.save_triage(idea, current_user, _fields(form), form.version.data))
+        if refusal is None:
+            return _saved("review.triage", idea)
+        _stale(form, refusal, review)
+        status = refusal.status
+    return _page("review/triage.html", idea, status, form=form, questions=TRIAGE)
+
+
+# --- pilot plan -----------------------------------------------------------------------------------
+
+def _plan_form(plan, posted: bool) -> PlanForm:
+    """The plan form, from the request when it was the form posted, else from the plan."""
+    if posted:
+        form = PlanForm()
+    else:
+        data = {"version": plan.version if plan else 0}
+        if plan:
+            data.update(aim=plan.aim, data_collection=plan.data_collection, units=[str(u.id) for u in plan.units],
+                        planned_start=plan.planned_start.isoformat() if plan.planned_start else "",
+                        planned_end=plan.planned_end.isoformat() if plan.planned_end else "")
+        form = PlanForm(formdata=None, data=data)
+    form.units.choices = unit_choices(all_sites(), "")[1:]
+    return form
+
+
+def _plan_page(idea, plan, form, measure_form=None, status: int = 200):
+    return _page("review/plan.html", idea, status, form=form, measures=measures_of(idea.id),
+                 measure_form=measure_form or MeasureForm(formdata=None), plan=plan)
+
+
+@bp.route("/<int:idea_id>/plan", methods=["GET", "POST"])
+@login_required
+def plan(idea_id: int):
+    idea = visible_idea(idea_id)
+    current = plan_of(idea.id)
+    form = _plan_form(current, posted=request.method == "POST")
+    if form.validate_on_submit():
+        refusal = attempt(form, lambda: ops.save_plan(idea, current_user, _fields(form), form.version.data))
+        if refusal is None:
+            return _saved("review.plan", idea)
+        _stale(form, refusal, current)
+        return _plan_page(idea, current, form, status=refusal.status)
+    return _plan_page(idea, current, form)
+
+
+@bp.post("/<int:idea_id>/measures")
+@login_required
+def add_measure(idea_id: int):
+    idea = visible_idea(idea_id)
+    form = MeasureForm()
+    if not form.validate_on_submit():
+        abort(400)
+    refusal = attempt(form, lambda: ops.add_measure(idea, current_user, _fields(form)))
+    if refusal:
+        current = plan_of(idea.id)
+        return _plan_page(idea, current, _plan_form(current, posted=False), form, refusal.status)
+    return _saved("review.plan", idea, "Measure added.", "measures")
+
+
+@bp.post("/<int:idea_id>/measures/<int:measure_id>/remove")
+@login_required
+def remove_measure(idea_id: int, measure_id: int):
+    idea = visible_idea(idea_id)
+    if not MeasureForm().validate_on_submit():
+        abort(400)
+    ops.remove_measure(idea, current_user, measure_id)
+    db.session.commit()
+    return _saved("review.plan", idea, "Measure removed.", "measures")
+
