@@ -150,6 +150,12 @@ def sign_in(client, user_or_email, password: str = PASSWORD):
     return client.post("/sign-in", data={"email": email, "password": password, "csrf_token": token})
 
 
+@pytest.fixture
+def no_second_factor(app):
+    """Sign-in without the code step, for tests about something else."""
+    app.config["TOTP_REQUIRED_ROLES"] = ""
+
+
 def current_code(user) -> str:
     """A code the app will accept: the current time step, or the next when that one was used."""
     db.session.refresh(user)

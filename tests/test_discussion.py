@@ -15,14 +15,11 @@ from ideas.pipeline.workflow import Stage
 from tests.conftest import page_token, sign_in
 from tests.support.ideas import idea_events, make_idea
 
+pytestmark = pytest.mark.usefixtures("no_second_factor")
+
 HOSTILE = """Look: <script>alert(1)</script> <img src=x onerror=alert(2)>
 [click](javascript:alert(3)) <div hx-get="/ideas/new" hx-trigger="load">boo</div>
 <span data-hx-post="/x" data-hx-trigger="load">x</span> <a href="/" onclick="alert(4)">a</a>"""
-
-
-@pytest.fixture(autouse=True)
-def no_second_factor(app):
-    app.config["TOTP_REQUIRED_ROLES"] = ""
 
 
 @pytest.fixture

@@ -15,14 +15,9 @@ from ideas.pipeline.workflow import Stage
 from tests.conftest import page_token, sign_in, sign_in_fully
 from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
 
+pytestmark = pytest.mark.usefixtures("no_second_factor")
 HTMX = {"HX-Request": "true"}
 HOSTILE = '<div hx-get=/x hx-trigger=load>boo</div><script>alert(1)</script>'
-
-
-@pytest.fixture(autouse=True)
-def no_second_factor(app):
-    """Committee and admin sign in with a password alone here; two-step sign-in has its own tests."""
-    app.config["TOTP_REQUIRED_ROLES"] = ""
 
 
 @pytest.fixture

@@ -16,12 +16,9 @@ from tests.conftest import page_token, sign_in
 from tests.support.ideas import a_unit, idea_events, make_idea
 from tests.support.reviews import FEASIBILITY, HIGH_HAZARD, MEASURES, TRIAGE_QI, complete_review
 
+pytestmark = pytest.mark.usefixtures("no_second_factor")
+
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def no_second_factor(app):
-    app.config["TOTP_REQUIRED_ROLES"] = ""
 
 
 @pytest.fixture

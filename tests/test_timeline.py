@@ -11,12 +11,9 @@ from tests.conftest import sign_in
 from tests.support.ideas import make_idea
 from tests.support.statements import statements_of
 
+pytestmark = pytest.mark.usefixtures("no_second_factor")
+
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture(autouse=True)
-def no_second_factor(app):
-    app.config["TOTP_REQUIRED_ROLES"] = ""
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from ideas.clock import utcnow
 from ideas.database import db
 
 TOUCH_EVERY = timedelta(seconds=60)
+TIMEOUTS = ("idle_timeout", "absolute_timeout")
 
 
 def _digest(token: str) -> str:
@@ -74,6 +75,8 @@ def load_session_user(user_id: str) -> User | None:
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
     if row is None or row.ended_at is not None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
+        if row is not None and row.ended_reason in TIMEOUTS:  # a request racing the one that ended it
+            g.session_expired = row.ended_reason
         return None
     now, cfg = utcnow(), current_app.config
     if now - row.created_at > timedelta(hours=cfg["SESSION_ABSOLUTE_HOURS"]):

@@ -39,7 +39,7 @@ def test_mentee_reads_the_story_filters_and_comments_with_a_mention(new_page, st
     sign_in_with_form(page, story["maya"])
     tab.goto(f"/ideas/{story['idea_id']}")
     page.get_by_role("heading", name="What happened").wait_for()
-    assert page.get_by_text("A committee member").is_visible()
+    page.get_by_text("A committee member").wait_for()
     assert page.get_by_text("Grace Kim").count() == 0
     tab.screenshot(f"idea-page-{label}-1-mentee")
 
@@ -56,7 +56,7 @@ def test_mentee_reads_the_story_filters_and_comments_with_a_mention(new_page, st
     tab.screenshot(f"idea-page-{label}-3-mention-picked")
     page.get_by_role("button", name="Post comment").click()
     page.get_by_text("Comment posted.").wait_for()
-    assert page.get_by_text("I will add the measure.").is_visible()
+    page.get_by_text("I will add the measure.").wait_for()
     tab.screenshot(f"idea-page-{label}-4-posted")
     tab.assert_clean()
 
@@ -67,7 +67,7 @@ def test_committee_member_sees_who_voted(new_page, story):
     sign_in_with_form(tab.page, story["grace"])
     tab.goto(f"/ideas/{story['idea_id']}")
     tab.page.get_by_role("heading", name="What happened").wait_for()
-    assert tab.page.get_by_text("Grace Kim voted").is_visible()
+    tab.page.get_by_text("Grace Kim voted").wait_for()
     tab.screenshot("idea-page-desktop-5-committee")
     tab.assert_clean()
 
@@ -79,6 +79,6 @@ def test_similar_ideas_show_while_writing(new_page, story):
     tab.goto("/ideas/new")
     tab.page.get_by_label("Title").fill("Falls checklist at night")
     tab.page.get_by_text("Similar ideas already here").wait_for(timeout=10_000)
-    assert tab.page.get_by_role("link", name="Night-time falls checklist for every ward").is_visible()
+    tab.page.get_by_role("link", name="Night-time falls checklist for every ward").wait_for()
     tab.screenshot("idea-page-desktop-6-similar-ideas")
     tab.assert_clean()

@@ -57,7 +57,10 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
 
     # Interrupted: the session ends on the server while Maya is still typing.
     expire_sessions()
-    page.get_by_label("Proposed change").press_sequentially("A five-point bedside check at the evening handover.")
+    # Typed in one go (a keystroke at a time could pause past the 3 s autosave delay on a busy machine);
+    # the autosave that follows meets the ended session.
+    page.get_by_label("Proposed change").fill("A five-point bedside check at the evening handover.")
+    page.get_by_label("Proposed change").press("End")  # the key up that starts the autosave's 3 s wait
     page.get_by_role("heading", name="Sign in").wait_for(timeout=10_000)
     assert "next=/ideas/" in page.url
     page.get_by_text("Your session ended").wait_for()
@@ -79,7 +82,7 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
     page.get_by_label("Safety").check()
     page.get_by_role("button", name="Submit to a mentor").click()
     page.get_by_text("Sent to the mentors").wait_for()
-    assert page.get_by_text("Submitted", exact=True).first.is_visible()
+    page.get_by_text("Submitted", exact=True).first.wait_for()
     tab.screenshot(f"journey-{label}-6-submitted")
 
     page.get_by_role("link", name="My ideas").first.click()

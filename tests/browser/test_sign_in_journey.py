@@ -24,7 +24,7 @@ def test_mentee_signs_in_and_out(app, new_page, width, label):
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Welcome, Maya Okafor (staff nurse)").wait_for()
-    assert page.get_by_role("heading", name="My ideas").is_visible()
+    page.get_by_role("heading", name="My ideas").wait_for()
     tab.screenshot(f"home-mentee-{label}")
 
     page.get_by_role("button", name="Sign out").click()
