@@ -151,6 +151,20 @@ def sign_in(client, user_or_email, password: str = PASSWORD):
 
 
 @pytest.fixture
+def people(create_user):
+    """One user of each kind around an idea by Maya; `people[kind]`."""
+    return {
+        "submitter": create_user(Role.MENTEE, name="Maya Okafor"),
+        "co_author": create_user(Role.MENTEE, name="Sam Rivera"),
+        "stranger": create_user(Role.MENTEE, name="Uma Stranger"),
+        "mentor": create_user(Role.MENTOR, name="Priya Shah"),
+        "other_mentor": create_user(Role.MENTOR, name="Omar Haddad"),
+        "committee": create_user(Role.COMMITTEE, name="Grace Kim"),
+        "admin": create_user(Role.ADMIN, name="Quality Office"),
+    }
+
+
+@pytest.fixture
 def no_second_factor(app):
     """Sign-in without the code step, for tests about something else."""
     app.config["TOTP_REQUIRED_ROLES"] = ""

@@ -20,20 +20,6 @@ HTMX = {"HX-Request": "true"}
 HOSTILE = '<div hx-get=/x hx-trigger=load>boo</div><script>alert(1)</script>'
 
 
-@pytest.fixture
-def people(create_user):
-    """One user of each kind around a draft idea."""
-    submitter = create_user(Role.MENTEE, name="Maya Okafor")
-    return {
-        "submitter": submitter,
-        "co_author": create_user(Role.MENTEE, name="Sam Rivera"),
-        "stranger": create_user(Role.MENTEE, name="Uma Stranger"),
-        "mentor": create_user(Role.MENTOR, name="Priya Shah"),
-        "committee": create_user(Role.COMMITTEE, name="Grace Kim"),
-        "admin": create_user(Role.ADMIN, name="Quality Office"),
-    }
-
-
 def count_ideas() -> int:
     return db.session.scalar(select(func.count(Idea.id)))
 

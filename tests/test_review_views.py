@@ -22,19 +22,6 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def people(create_user):
-    return {
-        "submitter": create_user(Role.MENTEE, name="Maya Okafor"),
-        "co_author": create_user(Role.MENTEE, name="Sam Rivera"),
-        "stranger": create_user(Role.MENTEE, name="Uma Stranger"),
-        "mentor": create_user(Role.MENTOR, name="Priya Shah"),
-        "other_mentor": create_user(Role.MENTOR, name="Omar Haddad"),
-        "committee": create_user(Role.COMMITTEE, name="Grace Kim"),
-        "admin": create_user(Role.ADMIN, name="Quality Office"),
-    }
-
-
-@pytest.fixture
 def idea(people):
     return make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"],
                      co_authors=(people["co_author"],))

@@ -1,7 +1,6 @@
 """The idea page's timeline: every kind of event, filters by htmx, paging, votes' private detail, flat SQL."""
 import pytest
 
-from ideas.accounts.models import Role
 from ideas.audit import record
 from ideas.database import db
 from ideas.discussion.operations import post_comment
@@ -14,17 +13,6 @@ from tests.support.statements import statements_of
 pytestmark = pytest.mark.usefixtures("no_second_factor")
 
 HTMX = {"HX-Request": "true"}
-
-
-@pytest.fixture
-def people(create_user):
-    return {
-        "submitter": create_user(Role.MENTEE, name="Maya Okafor"),
-        "mentor": create_user(Role.MENTOR, name="Priya Shah"),
-        "committee": create_user(Role.COMMITTEE, name="Grace Kim"),
-        "admin": create_user(Role.ADMIN, name="Quality Office"),
-        "stranger": create_user(Role.MENTEE, name="Uma Stranger"),
-    }
 
 
 @pytest.fixture
