@@ -16,3 +16,8 @@ def local_time(moment: datetime, zone: str) -> datetime:
 def start_of_local_day(day: date, zone: str, days_later: int = 0) -> datetime:
     """When the local day (plus `days_later`) begins, in UTC."""
     return datetime.combine(day + timedelta(days=days_later), time(), ZoneInfo(zone)).astimezone(UTC)
+
+
+def local_today(zone: str) -> date:
+    """Today's date on the hospital's clock: due dates count in local days."""
+    return utcnow().astimezone(ZoneInfo(zone)).date()

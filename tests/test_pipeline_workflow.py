@@ -3,6 +3,8 @@ import itertools
 
 import pytest
 
+from ideas.committee.rules import CommitteeFacts
+from ideas.committee.tally import Tally
 from ideas.errors import Forbidden, Invalid, NotYetPossible
 from ideas.pipeline.workflow import (
     ACTIONS,
@@ -49,6 +51,19 @@ COMPLETE_REVIEW = ReviewFacts(feasibility_complete=True, safety_complete=True, p
                               band=RiskBand.HIGH, triage_answered=True)
 
 
+# The open round under which each committee decision is possible (an extreme risk, so the approval
+# also needs its risk-acceptance statement): the matrix exercises every committee row with them.
+DECIDING = {
+    "approve_pilot": {"committee": CommitteeFacts(Tally(3, 0, 0, 3), round_open=True),
+                      "review": ReviewFacts(band=RiskBand.EXTREME)},
+    "decline": {"committee": CommitteeFacts(Tally(1, 2, 0, 3), round_open=True)},
+}
+
+
+def idea_for(action: str, stage: Stage) -> IdeaFacts:
+    return idea_at(stage, **DECIDING.get(action, {}))
+
+
 def idea_at(stage: Stage, **changes) -> IdeaFacts:
     facts = dict(stage=stage, submitter_id=SUBMITTER, co_author_ids=frozenset({CO_AUTHOR}), mentor_id=ASSIGNED,
                  paired_mentor_ids=frozenset({PAIRED}), texts=COMPLETE_TEXTS, unit_id=1, review=COMPLETE_REVIEW)
@@ -57,7 +72,8 @@ def idea_at(stage: Stage, **changes) -> IdeaFacts:
 
 def good_inputs(actor: ActorFacts) -> dict:
     inputs = {"reason": "No longer needed on our ward.", "comment": "Add how nights will be staffed.",
-              "response": "Added the staffing plan."}
+              "response": "Added the staffing plan.", "risk_acceptance": "Accepted: a daily safety huddle.",
+              "difference": "Pilot plan · aim: “Reduce falls” → “Reduce falls by half”"}
     if "admin" in actor.roles:
         inputs["mentor"] = OTHER_MENTOR
     return inputs
@@ -82,7 +98,7 @@ CASES = list(itertools.product(ACTIONS, list(Stage), ACTORS))
 def test_every_action_stage_and_actor(action, stage, actor_kind):
     actor, kinds = ACTORS[actor_kind]
     refusal, row = expected(action, stage, kinds)
-    idea = idea_at(stage)
+    idea = idea_for(action, stage)
     if refusal is None:
         assert check(action, idea, actor, good_inputs(actor)) is row
         assert row in available_actions(idea, actor)
@@ -108,11 +124,11 @@ ALLOWED = [(t, stage, kind) for t in TRANSITIONS if not t.needs for stage in sor
 def test_every_input_is_required_and_guarded(row, stage, actor_kind):
     actor, _ = ACTORS[actor_kind]
     for name in row.inputs:
-        if name == "mentor":
-            continue  # tested with assignment below
+        if name in ("mentor", "difference"):
+            continue  # assignment is tested below; the system writes the difference from guarded text
         for bad in ("", "   ", None, 42, "x" * 4001, "See MRN 1234567"):
             with pytest.raises(Invalid) as raised:
-                check(row.action, idea_at(stage), actor, {**good_inputs(actor), name: bad})
+                check(row.action, idea_for(row.action, stage), actor, {**good_inputs(actor), name: bad})
             assert raised.value.field == name
             assert raised.value.message
 

@@ -1,4 +1,4 @@
 """The audit trail: sealed, chained events; the checkpoint; verify, export and redaction."""
-from ideas.audit.writer import record, record_refusal
+from ideas.audit.writer import SYSTEM, record, record_refusal
 
-__all__ = ["record", "record_refusal"]
+__all__ = ["SYSTEM", "record", "record_refusal"]

@@ -24,6 +24,18 @@ REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
 STATE = "audit"
 
 
+@dataclass(frozen=True)
+class SystemActor:
+    """The application acting on its own (a re-approval a material edit triggers), not the signed-in user."""
+
+    id: None = None
+    name: str = "system"
+    roles: tuple = ()
+
+
+SYSTEM = SystemActor()
+
+
 @dataclass
 class Unrecorded:
     """A change to an audited row that the backstop saw at flush, waiting for commit."""

@@ -9,11 +9,15 @@ from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
-from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
+from ideas.committee.queries import committee_facts, reviewer_ids
+from ideas.committee.rules import CommitteeFacts
+from ideas.pipeline.workflow import GATES, ActorFacts, IdeaFacts, Stage
 from ideas.review.queries import review_facts
 from ideas.review.rules import ReviewFacts
 from ideas.settings import get_setting
 
+# Stages whose rules read the review: recommend in mentor review, risk acceptance at committee.
+REVIEWED = frozenset({Stage.MENTOR_REVIEW, Stage.COMMITTEE_REVIEW})
 FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
 
 
@@ -41,10 +45,13 @@ def queues(submitter_ids: Iterable[int]) -> Queues:
 def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     """The idea's facts; a list passes the `queues` of all its ideas, read once.
 
-    One idea's facts include its review (what recommend checks); a list's do not, as no
-    review fact decides who may act, so lists stay at a fixed number of queries.
+    One idea's facts include its review, reviewers and open voting round (what recommend and
+    the committee's rules check); a list's do not, so lists stay at a fixed number of queries.
     """
-    review = review_facts(idea.id) if queue is None and idea.stage == Stage.MENTOR_REVIEW else ReviewFacts()
+    single = queue is None
+    review = review_facts(idea.id) if single and idea.stage in REVIEWED else ReviewFacts()
+    committee = committee_facts(idea.id) if single and idea.stage in GATES else CommitteeFacts()
+    reviewers = reviewer_ids(idea.id) if single and idea.mentor_id is not None else frozenset()
     queue = queue or queues([idea.submitter_id])
     return IdeaFacts(
         stage=Stage(idea.stage),
@@ -52,11 +59,12 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
         co_author_ids=frozenset(user.id for user in idea.co_authors),
         mentor_id=idea.mentor_id,
         paired_mentor_ids=queue.paired.get(idea.submitter_id, frozenset()),
-        reviewer_ids=frozenset({idea.mentor_id}) - {None},
+        reviewer_ids=(reviewers | {idea.mentor_id}) - {None},
         in_open_queue=queue.in_open_queue(idea),
         texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
         unit_id=idea.unit_id,
         review=review,
+        committee=committee,
     )
 
 

@@ -9,14 +9,29 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ideas.accounts.models import Role, Unit, User
-from ideas.audit import record
+from ideas.accounts.reauth import reauthenticate
+from ideas.audit import SYSTEM, record, record_refusal
+from ideas.committee.difference import Change, summary
+from ideas.committee.rounds import on_transition
+from ideas.committee.snapshot import changes_since_approval
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Benefit, Category, Idea, IdeaBenefit, IdeaTag
-from ideas.pipeline.workflow import FIELD_LABELS, Stage, Transition, can_edit, check, check_mentor_change
+from ideas.pipeline.workflow import (
+    FIELD_LABELS,
+    FROZEN,
+    GATES,
+    Stage,
+    Transition,
+    Who,
+    can_edit,
+    check,
+    check_mentor_change,
+    transition_for,
+)
 
 MAX_LENGTH = {"title": 200, "problem": 5000, "proposed_change": 5000, "expected_benefit": 5000,
               "evidence": 5000, "resources": 3000}
@@ -52,12 +67,23 @@ def save_draft(idea: Idea, actor: User, fields: Mapping[str, object], expected_v
 
 
 def apply_action(idea: Idea, actor: User | None, action: str, expected_version: object,
-                 **inputs: object) -> Transition:
-    """Move the idea by one row of the pipeline table, or raise the refusal; `actor=None` is the system."""
+                 password: object = None, **inputs: object) -> Transition:
+    """Move the idea by one row of the pipeline table, or raise the refusal; `actor=None` is the system.
+
+    A gate decision (`row.signed`) needs the actor's password again; a member refused at a gate
+    is audited as a denied gate action.
+    """
     _expect_version(idea, expected_version)
-    row = check(action, idea_facts(idea), actor_facts(actor), inputs)
+    try:
+        row = check(action, idea_facts(idea), actor_facts(actor), inputs)
+    except Forbidden as refusal:
+        if actor is not None and idea.stage in GATES and transition_for(action, idea.stage).who & {Who.COMMITTEE}:
+            record_refusal("gate.denied", entity=idea, reason=f"{action}: {refusal.message}", actor=actor)
+        raise
+    meaning = reauthenticate(actor, password, row.signed, idea) if row.signed else None
     if action == "start_review" and inputs.get("mentor") is not None:
         _active_mentor(inputs["mentor"])
+    source = Stage(idea.stage)
     before = {"stage": str(idea.stage), "mentor_id": idea.mentor_id}
     now = utcnow()
     idea.stage = row.target
@@ -71,8 +97,20 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
     changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     # Only the texts this action asks for were checked (and guarded): only they reach the trail.
     reason = next((inputs[name].strip() for name in row.inputs if name != "mentor" and inputs.get(name)), None)
-    record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, actor=actor)
+    record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, meaning=meaning,
+           actor=actor or SYSTEM)
+    on_transition(idea, action, source, row.target)
     return row
+
+
+def reapprove_if_changed(idea: Idea) -> list[Change]:
+    """After a save to an idea running on an approved plan: a material change sends it back (`reapprove`)."""
+    if idea.stage not in FROZEN:
+        return []
+    changes = changes_since_approval(idea)
+    if changes:
+        apply_action(idea, None, "reapprove", idea.version, difference=summary(changes))
+    return changes
 
 
 def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str | None,

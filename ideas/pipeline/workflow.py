@@ -8,7 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ideas.errors import Forbidden, Invalid, NotYetPossible, Refusal
+from ideas.committee.rules import CommitteeFacts
+from ideas.committee.tally import Vote
+from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible, Refusal
 from ideas.pipeline.identifier_guard import find_identifiers, scan
 from ideas.review.risk import RiskBand
 from ideas.review.rules import ReviewFacts
@@ -45,6 +47,10 @@ CLOSED = frozenset({Stage.ADOPTED, Stage.DECLINED, Stage.WITHDRAWN, Stage.STOPPE
 SHOWCASE = frozenset({Stage.PILOT, Stage.PILOT_REVIEW, Stage.SCALE_UP, Stage.ADOPTED, Stage.STOPPED})
 # The idea's own text can be changed by its team only while it is with them.
 EDITABLE = frozenset({Stage.DRAFT, Stage.REVISION})
+# The committee's gates: reaching one opens a voting round, leaving it closes the round.
+GATES = frozenset({Stage.COMMITTEE_REVIEW, Stage.PILOT_REVIEW})
+# Stages that run on an approved plan: a material change to it sends the idea back for re-approval.
+FROZEN = frozenset({Stage.PILOT, Stage.SCALE_UP})
 
 
 class Who(StrEnum):
@@ -86,6 +92,9 @@ FIELD_LABELS = {
     "comment": "What to change",
     "response": "Your response to the mentor",
     "mentor": "Mentor",
+    "risk_acceptance": "Risk acceptance",
+    "difference": "Difference from the approved version",
+    "password": "Your password",
 }
 REQUIRED_TO_SUBMIT = ("title", "problem", "proposed_change", "expected_benefit", "unit")
 
@@ -104,6 +113,7 @@ class IdeaFacts:
     texts: Mapping[str, str] = field(default_factory=dict)  # free text, field by field
     unit_id: int | None = None
     review: ReviewFacts = ReviewFacts()
+    committee: CommitteeFacts = CommitteeFacts()
 
 
 @dataclass(frozen=True)
@@ -143,6 +153,7 @@ class Transition:
     preconditions: tuple[Precondition, ...] = ()
     needs: str | None = None  # what a later part of the product must build before this is possible
     label: str = ""
+    signed: str | None = None  # a gate decision: its meaning, signed by re-entering the password
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -245,6 +256,82 @@ RECOMMEND_CHECKS = (
 )
 
 
+def conflicts(idea: IdeaFacts, actor: ActorFacts) -> list[str]:
+    """Why this person may not vote or decide on the idea (SPEC "Separation of duties and recusal")."""
+    found = []
+    if actor.user_id == idea.submitter_id:
+        found.append("you submitted it")
+    if actor.user_id in idea.co_author_ids:
+        found.append("you co-wrote it")
+    if actor.user_id is not None and actor.user_id in idea.reviewer_ids | {idea.mentor_id}:
+        found.append("you reviewed it as its mentor")
+    if actor.user_id in idea.committee.recused_ids:
+        found.append("you declared a conflict of interest")
+    return found
+
+
+def check_vote(idea: IdeaFacts, actor: ActorFacts) -> None:
+    """Raise the refusal when this actor may not vote on the idea now."""
+    if "committee" not in actor.roles:
+        raise Forbidden("Only committee members vote.")
+    if idea.stage not in GATES or not idea.committee.round_open:
+        raise Invalid(f"The idea is {Stage(idea.stage).phrase}: there is no voting round open.", field="vote")
+    if found := conflicts(idea, actor):
+        raise Forbidden(f"You cannot vote or decide on this idea: {' and '.join(found)}.")
+    if actor.user_id in idea.committee.voter_ids:
+        raise Conflict("You have already voted in this round; a signed vote is not changed.", field="vote")
+
+
+def _eligible(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if found := conflicts(idea, actor):
+        return Forbidden(f"You cannot vote or decide on this idea: {' and '.join(found)}.")
+    return None
+
+
+def _round_decides(outcome: Vote) -> Test:
+    def test(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+        t = idea.committee.tally
+        if not t.quorate:
+            return Invalid(f"The round has {t.cast} of the {t.quorum} votes it needs for quorum.", field="votes")
+        if t.majority != outcome:
+            word = "approve" if outcome == Vote.APPROVE else "reject"
+            return Invalid(f"The round has no majority to {word} ({t.approve} approve, {t.reject} reject, "
+                           f"{t.abstain} abstain).", field="votes")
+        return None
+
+    return test
+
+
+def _risk_acceptance(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    text = inputs.get("risk_acceptance")
+    if text is not None and not isinstance(text, str):
+        return Invalid("Risk acceptance: expected text.", field="risk_acceptance")
+    if text and text.strip():
+        return given("risk_acceptance", "").test(idea, actor, inputs)
+    if idea.review.band == RiskBand.EXTREME:
+        return Invalid("Risk acceptance: the risk is extreme; state that the committee accepts it, and on what "
+                       "terms, before approving.", field="risk_acceptance")
+    return None
+
+
+def _difference(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    text = inputs.get("difference")
+    if not isinstance(text, str) or not text.strip():
+        return Invalid("Re-approval needs the difference from the approved version.", field="difference")
+    return None
+
+
+ELIGIBLE = Precondition("an eligible member (not the submitter, a co-author, the reviewing mentor or recused)",
+                        _eligible, gate=True)
+APPROVE_MAJORITY = Precondition("the round's votes reach quorum with a majority to approve",
+                                _round_decides(Vote.APPROVE), gate=True)
+REJECT_MAJORITY = Precondition("the round's votes reach quorum with a majority to reject",
+                               _round_decides(Vote.REJECT), gate=True)
+RISK_ACCEPTED = Precondition("an extreme risk has an explicit risk-acceptance statement", _risk_acceptance,
+                             input="risk_acceptance")
+DIFFERENCE = Precondition("the difference from the approved version", _difference, input="difference")
+
+
 def unmet_preconditions(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> list[Refusal]:
     """Every precondition of the row that does not hold now (without inputs), in the table's order."""
     return [refusal for p in row.preconditions if not p.input and (refusal := p.test(idea, actor, {}))]
@@ -255,7 +342,6 @@ def described(description: str) -> Precondition:
     return Precondition(description, lambda idea, actor, inputs: None)
 
 
-VOTES = "committee voting rounds"
 S = Stage
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, frozenset({Who.SUBMITTER}),
@@ -275,14 +361,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("decline", frozenset({S.MENTOR_REVIEW}), S.DECLINED, frozenset({Who.ASSIGNED_MENTOR}),
                (given("reason", "Say why the idea is declined."),), label="Decline"),
     Transition("decline", frozenset({S.COMMITTEE_REVIEW}), S.DECLINED, frozenset({Who.COMMITTEE}),
-               (described("the round's votes reach quorum with a majority to reject"), described("reason")),
-               needs=VOTES, label="Decline"),
+               (ELIGIBLE, REJECT_MAJORITY, given("reason", "Say why the committee declines the idea.")),
+               label="Decline", signed="declined the idea"),
     Transition("return_to_mentor", frozenset({S.COMMITTEE_REVIEW, S.PILOT_REVIEW}), S.MENTOR_REVIEW,
-               frozenset({Who.COMMITTEE}), (described("an eligible member"), described("reason")),
-               needs=VOTES, label="Return to mentor"),
+               frozenset({Who.COMMITTEE}),
+               (ELIGIBLE, given("reason", "Say what the committee needs the mentor to look at.")),
+               label="Return to mentor"),
     Transition("approve_pilot", frozenset({S.COMMITTEE_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
-               (described("quorum with a majority to approve"), described("risk acceptance for an extreme risk")),
-               needs=VOTES, label="Approve pilot"),
+               (ELIGIBLE, APPROVE_MAJORITY, RISK_ACCEPTED), label="Approve pilot", signed="approved the pilot"),
     Transition("complete_pilot", frozenset({S.PILOT}), S.PILOT_REVIEW,
                frozenset({Who.SUBMITTER, Who.CO_AUTHOR, Who.ASSIGNED_MENTOR}),
                (described("results summary and recommendation"), described("data for every measure"),
@@ -292,12 +378,10 @@ TRANSITIONS: tuple[Transition, ...] = (
                (described("reason (a new PDSA cycle)"),), needs="pilots (PDSA cycles and measures)",
                label="Extend pilot"),
     Transition("approve_scale_up", frozenset({S.PILOT_REVIEW}), S.SCALE_UP, frozenset({Who.COMMITTEE}),
-               (described("quorum with a majority to approve"), described("target units named"),
-                described("no safety hold")),
-               needs=VOTES, label="Approve scale-up"),
+               (ELIGIBLE, APPROVE_MAJORITY, described("target units named"), described("no safety hold")),
+               needs="scale-up (target units and spread)", label="Approve scale-up", signed="approved the scale-up"),
     Transition("reapprove", frozenset({S.PILOT, S.SCALE_UP}), S.COMMITTEE_REVIEW, frozenset({Who.SYSTEM}),
-               (described("the difference from the approved version"),), needs="frozen approved plan",
-               label="Send back for re-approval"),
+               (DIFFERENCE,), label="Send back for re-approval"),
     Transition("stop", frozenset({S.PILOT, S.PILOT_REVIEW, S.SCALE_UP}), S.STOPPED, frozenset({Who.COMMITTEE}),
                (described("reason"),), needs="pilots (PDSA cycles and measures)", label="Stop"),
     Transition("mark_adopted", frozenset({S.SCALE_UP}), S.ADOPTED, frozenset({Who.COMMITTEE}),

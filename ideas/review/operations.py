@@ -5,6 +5,7 @@ half-saved), records field-by-field audit events and flushes; the view commits o
 """
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import wraps
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +19,8 @@ from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Idea
-from ideas.review.access import IN_REVIEW, may_plan, may_review
+from ideas.pipeline.operations import reapprove_if_changed
+from ideas.review.access import CHANGEABLE, may_plan, may_review
 from ideas.review.labels import LABELS
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.review.queries import plan_of, review_of
@@ -99,13 +101,26 @@ def number(name: str, value: object, required: str | None = None) -> float | Non
     return parsed
 
 
+def material(operation: Callable) -> Callable:
+    """A change to what the committee approves: saved on a running pilot, it sends the idea back."""
+
+    @wraps(operation)
+    def wrapped(idea: Idea, *args, **kwargs):
+        result = operation(idea, *args, **kwargs)
+        reapprove_if_changed(idea)
+        return result
+
+    return wrapped
+
+
 # --- who may act, and the versioned rows ---------------------------------------------------------
 
 def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
     if rule(idea_facts(idea), actor_facts(actor)):
         return
-    if idea.stage not in IN_REVIEW:
-        raise Invalid(f"The idea is {idea.stage.phrase}: its review changes only in mentor review or revision.")
+    if idea.stage not in CHANGEABLE:
+        raise Invalid(f"The idea is {idea.stage.phrase}: its review and plan change only in mentor review or "
+                      "revision, or while its approved pilot runs.")
     raise Forbidden(f"Only {who} can change this.")
 
 
@@ -167,6 +182,7 @@ def _current(model, row, idea: Idea, expected: object | None, what: str):
 
 # --- feasibility, safety statement, triage ---------------------------------------------------------
 
+@material
 def save_feasibility(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
     """Scores 1–5 with notes, and the overall recommendation; a draft may leave any empty."""
     values = {}
@@ -178,6 +194,7 @@ def save_feasibility(idea: Idea, actor: User, fields: Mapping[str, object], expe
     return _save(_review(idea, actor, expected_version), values, "review.saved")
 
 
+@material
 def save_safety_statement(idea: Idea, actor: User, no_hazards: bool, expected_version: object) -> dict:
     """The mentor's explicit statement that no hazards were identified (only while there are none)."""
     review = _review(idea, actor, expected_version)
@@ -187,6 +204,7 @@ def save_safety_statement(idea: Idea, actor: User, no_hazards: bool, expected_ve
     return _save(review, {"no_hazards": bool(no_hazards)}, "review.saved")
 
 
+@material
 def save_triage(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
     values = {f"triage_{name}": yes_no(f"triage_{name}", fields.get(f"triage_{name}")) for name in TRIAGE}
     values["ethics_reference"] = text("ethics_reference", fields.get("ethics_reference"), max_length=100)
@@ -211,6 +229,7 @@ def _hazard_values(fields: Mapping[str, object]) -> dict:
     }
 
 
+@material
 def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
     """A new hazard; it replaces a "no hazards identified" statement."""
     _allowed(idea, actor, may_review, "the assigned mentor")
@@ -225,12 +244,14 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
     return hazard
 
 
+@material
 def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, object]) -> dict:
     _allowed(idea, actor, may_review, "the assigned mentor")
     values = _hazard_values(fields)
     return _save(_hazard(idea, hazard_id), values, "hazard.changed")
 
 
+@material
 def remove_hazard(idea: Idea, actor: User, hazard_id: int) -> None:
     _allowed(idea, actor, may_review, "the assigned mentor")
     hazard = _hazard(idea, hazard_id)
@@ -257,6 +278,7 @@ def _plan(idea: Idea, actor: User, expected: object | None) -> PilotPlan:
     return _current(PilotPlan, plan_of(idea.id), idea, expected, "pilot plan")
 
 
+@material
 def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
     """Aim, pilot units, planned dates (end after start) and the data collection plan."""
     values = {"aim": text("aim", fields.get("aim")),
@@ -289,6 +311,7 @@ def _units(ids) -> list[Unit]:
     return found
 
 
+@material
 def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measure:
     values = {
         "kind": choice("kind", fields.get("kind"), MeasureType, "Measure type: choose outcome, process or balancing."),
@@ -318,6 +341,7 @@ def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measur
     return measure
 
 
+@material
 def remove_measure(idea: Idea, actor: User, measure_id: int) -> None:
     _allowed(idea, actor, may_plan, "the assigned mentor and the idea's team")
     measure = db.session.get(Measure, measure_id)

@@ -12,6 +12,7 @@ from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft
 from ideas.pipeline.workflow import Stage
+from tests.support.committee import approve_pilot
 from tests.support.reviews import complete_review
 
 COMPLETE = {
@@ -34,6 +35,8 @@ ROUTES = {
     Stage.WITHDRAWN: [("submitter", "submit", {}), ("submitter", "withdraw", {"reason": "Not needed now."})],
     Stage.COMMITTEE_REVIEW: [("submitter", "submit", {}), ("mentor", "start_review", {}),
                              ("mentor", "complete_review", {}), ("mentor", "recommend", {})],
+    Stage.PILOT: [("submitter", "submit", {}), ("mentor", "start_review", {}),
+                  ("mentor", "complete_review", {}), ("mentor", "recommend", {}), ("committee", "approve", {})],
     Stage.DECLINED: [("submitter", "submit", {}), ("mentor", "start_review", {}),
                      ("mentor", "decline", {"reason": "Already done hospital-wide."})],
 }
@@ -46,14 +49,20 @@ def a_unit() -> Unit:
 
 
 def make_idea(submitter: User, stage: Stage = Stage.DRAFT, mentor: User | None = None,
-              co_authors: tuple[User, ...] = (), **fields) -> Idea:
-    """An idea by `submitter` walked to `stage` through the operations; committed."""
+              co_authors: tuple[User, ...] = (), committee: tuple[User, ...] = (), **fields) -> Idea:
+    """An idea by `submitter` walked to `stage` through the operations; committed.
+
+    A pilot needs `committee`: members enough for quorum, who vote to approve it.
+    """
     idea = create_draft(submitter, {**COMPLETE, "unit": a_unit().id,
                                     "co_authors": [u.email for u in co_authors], **fields})
     actors = {"submitter": submitter, "mentor": mentor}
     for who, action, inputs in ROUTES[stage]:
         if action == "complete_review":
             complete_review(idea, actors[who])
+        elif action == "approve":
+            db.session.commit()
+            approve_pilot(idea, list(committee))
         else:
             apply_action(idea, actors[who], action, idea.version, **inputs)
     db.session.commit()

@@ -1,0 +1,247 @@
+"""The only code that changes the committee's data: votes, recusals, gate decisions with their
+conditions, conditions done, meetings. Each checks the rules, validates every field before it sets
+any, records its audit events and flushes; the caller commits once."""
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ideas.accounts.models import Role, User
+from ideas.accounts.reauth import reauthenticate
+from ideas.audit import record
+from ideas.clock import local_today, utcnow
+from ideas.committee.models import CommitteeVote, Condition, Meeting, Recusal, VotingRound
+from ideas.committee.queries import open_round
+from ideas.committee.tally import Vote
+from ideas.database import db
+from ideas.errors import Conflict, Forbidden, Invalid
+from ideas.pipeline.facts import actor_facts, idea_facts
+from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.models import Idea
+from ideas.pipeline.operations import apply_action
+from ideas.pipeline.workflow import Transition, check_vote
+from ideas.settings import get_setting
+
+LABELS = {"vote": "Your vote", "comment": "Comment", "reason": "Reason", "text": "Condition",
+          "owner": "Owner", "due_on": "Due date", "note": "Note", "title": "Title", "held_on": "Date",
+          "minutes": "Minutes", "attendees": "Attendance", "meeting": "Meeting"}
+TEXT_LENGTH, MAX_CONDITIONS = 4000, 10
+VOTE_MEANING = {Vote.APPROVE: "voted to approve", Vote.REJECT: "voted to reject", Vote.ABSTAIN: "abstained"}
+
+
+def text(name: str, value: object, required: str | None = None, max_length: int = TEXT_LENGTH,
+         label: str | None = None) -> str:
+    """Free text, trimmed and free of patient identifiers; `required` is the message when empty."""
+    label = label or LABELS[name]
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{label}: expected text.", field=name)
+    cleaned = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if required and not cleaned:
+        raise Invalid(required, field=name)
+    if len(cleaned) > max_length:
+        raise Invalid(f"{label}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
+    if findings := find_identifiers(cleaned, name):
+        raise Invalid(findings[0].message(label), field=name)
+    return cleaned
+
+
+def a_date(name: str, value: object, label: str | None = None) -> date:
+    label = label or LABELS[name]
+    if isinstance(value, date):
+        return value
+    if value in (None, ""):
+        raise Invalid(f"{label}: give a date.", field=name)
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise Invalid(f"{label}: give a date as YYYY-MM-DD.", field=name) from None
+
+
+def _committee(actor: User, what: str) -> None:
+    if not actor.has_role(Role.COMMITTEE):
+        raise Forbidden(f"Only committee members {what}.")
+
+
+# --- votes and recusals -----------------------------------------------------------------------------
+
+def cast_vote(idea: Idea, member: User, vote: object, comment: object, password: object) -> CommitteeVote:
+    """A signed vote in the idea's open round: approve, reject or abstain, with a comment."""
+    if vote not in Vote._value2member_map_:
+        raise Invalid("Your vote: choose approve, reject or abstain.", field="vote")
+    vote = Vote(vote)
+    comment = text("comment", comment)
+    current = open_round(idea.id, lock=True)  # votes and decisions on one idea take turns
+    check_vote(idea_facts(idea), actor_facts(member))
+    meaning = reauthenticate(member, password, VOTE_MEANING[vote], idea)
+    cast = CommitteeVote(round_id=current.id, idea_id=idea.id, member_id=member.id, vote=vote, comment=comment)
+    db.session.add(cast)
+    try:
+        db.session.flush()
+    except IntegrityError:  # the same member voting twice at the same moment
+        raise Conflict("You have already voted in this round; a signed vote is not changed.", field="vote") from None
+    record("vote.cast", entity=cast, changes={"vote": (None, str(vote)), "comment": (None, comment or None),
+                                              "gate": (None, str(current.gate))}, meaning=meaning, actor=member)
+    return cast
+
+
+def recuse(idea: Idea, member: User, reason: object) -> Recusal:
+    """A member declares a conflict of interest: from now on they do not vote or decide on the idea."""
+    _committee(member, "declare a conflict on committee business")
+    reason = text("reason", reason, "Reason: say what the conflict of interest is.")
+    if member.id in idea_facts(idea).committee.recused_ids:
+        raise Conflict("You have already declared a conflict on this idea.", field="reason")
+    recusal = Recusal(idea_id=idea.id, member_id=member.id, reason=reason)
+    db.session.add(recusal)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        raise Conflict("You have already declared a conflict on this idea.", field="reason") from None
+    record("committee.recused", entity=recusal, changes={"member_id": (None, member.id)}, reason=reason,
+           actor=member)
+    return recusal
+
+
+# --- gate decisions ---------------------------------------------------------------------------------
+
+def decide(idea: Idea, member: User, action: str, expected_version: object, password: object = None,
+           reason: object = None, risk_acceptance: object = None,
+           conditions: Iterable[Mapping[str, object]] = ()) -> Transition:
+    """approve_pilot (with conditions), decline or return_to_mentor, through the pipeline's rules."""
+    current = open_round(idea.id, lock=True)
+    wanted = [c for c in conditions if any(str(v or "").strip() for v in c.values())]
+    if wanted and action not in ("approve_pilot", "approve_scale_up"):
+        raise Invalid("Conditions: only an approval carries conditions.", field="conditions")
+    checked = _conditions(idea, wanted)
+    row = apply_action(idea, member, action, expected_version, password=password, reason=reason,
+                       risk_acceptance=risk_acceptance)
+    for values in checked:
+        condition = Condition(idea_id=idea.id, round_id=current.id, **values)
+        db.session.add(condition)
+        db.session.flush()
+        record("condition.added", entity=condition, actor=member,
+               changes={"text": (None, values["text"]), "owner_id": (None, values["owner_id"]),
+                        "due_on": (None, values["due_on"].isoformat())})
+    return row
+
+
+def _conditions(idea: Idea, wanted: list[Mapping[str, object]]) -> list[dict]:
+    if len(wanted) > MAX_CONDITIONS:
+        raise Invalid(f"Conditions: at most {MAX_CONDITIONS}.", field="conditions")
+    today = local_today(get_setting("time_zone"))
+    checked = []
+    for number, values in enumerate(wanted, start=1):
+        label = f"Condition {number}"
+        condition_text = text("text", values.get("text"), f"{label}: say what must be done.", 1000, label)
+        owner = _active_user(values.get("owner"), f"{label}: choose who owns it.")
+        due_on = a_date("due_on", values.get("due_on"), f"{label}, due date")
+        if due_on < today:
+            raise Invalid(f"{label}, due date: choose today or a later day.", field="due_on")
+        checked.append({"text": condition_text, "owner_id": owner.id, "due_on": due_on})
+    return checked
+
+
+def _active_user(value: object, message: str) -> User:
+    try:
+        user = db.session.get(User, int(value))
+    except (TypeError, ValueError):
+        user = None
+    if user is None or not user.active:
+        raise Invalid(message, field="owner")
+    return user
+
+
+def complete_condition(condition: Condition, actor: User, note: object) -> None:
+    """The owner (or a committee member) marks a condition done, with a note."""
+    if actor.id != condition.owner_id and not actor.has_role(Role.COMMITTEE):
+        raise Forbidden("Only the condition's owner or a committee member marks it done.")
+    note = text("note", note, "Note: say how the condition was met.")
+    if condition.done_at is not None:
+        raise Conflict("This condition was already marked done.", field="note")
+    updated = db.session.execute(
+        Condition.__table__.update().where(Condition.id == condition.id, Condition.done_at.is_(None))
+        .values(done_at=utcnow(), done_by_id=actor.id, done_note=note))
+    if updated.rowcount != 1:
+        raise Conflict("This condition was just marked done by someone else.", field="note")
+    db.session.refresh(condition)
+    record("condition.done", entity=condition, reason=note, actor=actor,
+           changes={"done": (False, True), "done_note": (None, note)})
+
+
+# --- meetings and the agenda --------------------------------------------------------------------------
+
+def _meeting_values(fields: Mapping[str, object]) -> dict:
+    return {"title": text("title", fields.get("title"), "Title: name the meeting.", 200),
+            "held_on": a_date("held_on", fields.get("held_on"))}
+
+
+def create_meeting(actor: User, fields: Mapping[str, object]) -> Meeting:
+    _committee(actor, "arrange committee meetings")
+    meeting = Meeting(**_meeting_values(fields))
+    db.session.add(meeting)
+    db.session.flush()
+    record("meeting.created", entity=meeting, actor=actor,
+           changes={"title": (None, meeting.title), "held_on": (None, meeting.held_on.isoformat())})
+    return meeting
+
+
+def update_meeting(meeting: Meeting, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
+    """Title, date, minutes and attendance (committee members), saved together at the version the form had."""
+    _committee(actor, "keep the committee's minutes")
+    values = {**_meeting_values(fields), "minutes": text("minutes", fields.get("minutes"), max_length=20000)}
+    attendees = _members(fields.get("attendees") or [])
+    try:
+        expected = int(expected_version)
+    except (TypeError, ValueError):
+        raise Invalid("The form is missing its version; reload the page.", field="version") from None
+    if expected != meeting.version:
+        raise Conflict("Someone else saved this meeting while you had it open. Nothing of yours was saved; "
+                       "your text is still here.", field="version")
+    changes = {name: (getattr(meeting, name), new) for name, new in values.items() if getattr(meeting, name) != new}
+    old_ids, new_ids = sorted(u.id for u in meeting.attendees), sorted(u.id for u in attendees)
+    if old_ids != new_ids:
+        changes["attendees"] = (old_ids, new_ids)
+    if not changes:
+        return {}
+    with db.session.no_autoflush:
+        for name, value in values.items():
+            setattr(meeting, name, value)
+        meeting.attendees = attendees
+        meeting.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict("Someone else saved this meeting at the same moment. Nothing of yours was saved.",
+                       field="version") from None
+    record("meeting.updated", entity=meeting, actor=actor,
+           changes={k: (v[0].isoformat(), v[1].isoformat()) if k == "held_on" else v for k, v in changes.items()})
+    return changes
+
+
+def _members(ids) -> list[User]:
+    if isinstance(ids, str | int):
+        ids = [ids]
+    try:
+        wanted = {int(i) for i in ids}
+    except (TypeError, ValueError):
+        raise Invalid("Attendance: choose committee members from the list.", field="attendees") from None
+    found = [u for u in db.session.scalars(select(User).where(User.id.in_(wanted))) if u.has_role(Role.COMMITTEE)]
+    if len(found) != len(wanted):
+        raise Invalid("Attendance: choose committee members from the list.", field="attendees")
+    return found
+
+
+def schedule(round_: VotingRound, meeting: Meeting | None, actor: User) -> None:
+    """Put an open round (an agenda item) on a meeting's agenda, or take it off."""
+    _committee(actor, "set the agenda")
+    if round_.closed_at is not None:
+        raise Invalid("That item was already decided; it is no longer on the agenda.", field="meeting")
+    before = round_.meeting_id
+    new = meeting.id if meeting else None
+    if before == new:
+        return
+    round_.meeting_id = new
+    db.session.flush()
+    record("agenda.scheduled", entity=round_, actor=actor, changes={"meeting_id": (before, new)})
+

@@ -1,0 +1,80 @@
+"""Reading the committee's data: the open round, its facts for the rules, the agenda, conditions."""
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from ideas.audit.models import AuditEvent
+from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Recusal, VotingRound
+from ideas.committee.rules import CommitteeFacts
+from ideas.committee.tally import Tally, tally
+from ideas.database import db
+from ideas.settings import get_setting
+
+# Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
+REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.changed", "hazard.removed")
+
+
+def open_round(idea_id: int, lock: bool = False) -> VotingRound | None:
+    """The idea's open round; `lock` holds its row until commit, so votes and decisions take turns."""
+    query = select(VotingRound).where(VotingRound.idea_id == idea_id, VotingRound.closed_at.is_(None))
+    return db.session.scalar(query.with_for_update() if lock else query)
+
+
+def recusals_of(idea_id: int) -> list[Recusal]:
+    return list(db.session.scalars(select(Recusal).where(Recusal.idea_id == idea_id)
+                                   .options(joinedload(Recusal.member)).order_by(Recusal.declared_at)))
+
+
+def votes_in(round_id: int) -> list[CommitteeVote]:
+    return list(db.session.scalars(select(CommitteeVote).where(CommitteeVote.round_id == round_id)
+                                   .options(joinedload(CommitteeVote.member)).order_by(CommitteeVote.cast_at)))
+
+
+def counted(votes: list[CommitteeVote], recused_ids: frozenset[int], quorum: int) -> Tally:
+    """The round's tally: a member who recused after voting no longer counts."""
+    return tally((v.vote for v in votes if v.member_id not in recused_ids), quorum)
+
+
+def reviewer_ids(idea_id: int) -> frozenset[int]:
+    """Everybody who wrote part of the idea's review (a mentor replaced later still reviewed it)."""
+    return frozenset(db.session.scalars(
+        select(AuditEvent.actor_id).distinct()
+        .where(AuditEvent.idea_id == idea_id, AuditEvent.action.in_(REVIEW_EVENTS),
+               AuditEvent.outcome == "success", AuditEvent.actor_id.is_not(None))))
+
+
+def committee_facts(idea_id: int) -> CommitteeFacts:
+    current = open_round(idea_id)
+    recused = frozenset(r.member_id for r in recusals_of(idea_id))
+    quorum = get_setting("quorum")
+    if current is None:
+        return CommitteeFacts(tally=Tally(0, 0, 0, quorum), recused_ids=recused)
+    votes = votes_in(current.id)
+    return CommitteeFacts(tally=counted(votes, recused, quorum), voter_ids=frozenset(v.member_id for v in votes),
+                          recused_ids=recused, round_open=True)
+
+
+def frozen_plan(idea_id: int) -> ApprovedPlan | None:
+    """The latest approved snapshot of the idea, if it was ever approved."""
+    return db.session.scalar(select(ApprovedPlan).where(ApprovedPlan.idea_id == idea_id)
+                             .order_by(ApprovedPlan.id.desc()).limit(1))
+
+
+def conditions_of(idea_id: int) -> list[Condition]:
+    return list(db.session.scalars(select(Condition).where(Condition.idea_id == idea_id)
+                                   .options(joinedload(Condition.owner), joinedload(Condition.done_by))
+                                   .order_by(Condition.done_at.is_not(None), Condition.due_on, Condition.id)))
+
+
+def conditions_owned(user_id: int, limit: int | None = None) -> list[Condition]:
+    """Open conditions this person owns, soonest due first (one query, with their ideas)."""
+    return list(db.session.scalars(
+        select(Condition).where(Condition.owner_id == user_id, Condition.done_at.is_(None))
+        .options(joinedload(Condition.idea)).order_by(Condition.due_on, Condition.id).limit(limit)))
+
+
+def rounds_of(idea_id: int) -> list[VotingRound]:
+    """Every round of the idea, newest first, with votes and voters."""
+    return list(db.session.scalars(
+        select(VotingRound).where(VotingRound.idea_id == idea_id)
+        .options(selectinload(VotingRound.votes).joinedload(CommitteeVote.member), joinedload(VotingRound.meeting))
+        .order_by(VotingRound.opened_at.desc(), VotingRound.id.desc())))
