@@ -8,7 +8,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from ideas.clock import local_time
-from ideas.errors import Refusal
+from ideas.database import db
+from ideas.errors import Forbidden, Refusal
 from ideas.extensions import htmx, talisman
 
 CONTENT_SECURITY_POLICY = {
@@ -58,6 +59,24 @@ def role_required(role):
 def form_status(form) -> int:
     """422 when a sent form is refused (its page shows the messages and keeps the input), else 200."""
     return 422 if form.is_submitted() and (form.errors or form.form_errors) else 200
+
+
+def attempt(form, save) -> Refusal | None:
+    """Run a save and commit; a refusal is rolled back and shown on the form, which keeps the input.
+
+    Forbidden is not the form's business: it answers 403 through the error handler.
+    """
+    try:
+        save()
+        db.session.commit()
+    except Forbidden:
+        db.session.rollback()
+        raise
+    except Refusal as refusal:
+        db.session.rollback()
+        form.show(refusal)
+        return refusal
+    return None
 
 
 def render(page: str, fragment: str, **context):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites
 from ideas.database import db
-from ideas.errors import Conflict, Forbidden, Refusal
+from ideas.errors import Conflict, Refusal
 from ideas.extensions import htmx
 from ideas.forms import unit_choices
 from ideas.pipeline.facts import actor_facts, idea_facts
@@ -28,7 +28,7 @@ from ideas.review.queries import (
 )
 from ideas.review.risk import band, risk_score
 from ideas.review.rules import CRITERIA, TRIAGE
-from ideas.web import render, role_required
+from ideas.web import attempt, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
@@ -77,24 +77,6 @@ def review_summary(idea) -> dict | None:
 def _page(template: str, idea, status: int = 200, **context):
     return render_template(template, idea=idea, section=template.split("/")[-1].removesuffix(".html"),
                            **summary(idea), **context), status
-
-
-def attempt(form, save) -> Refusal | None:
-    """Run a save and commit; a refusal is rolled back and shown on the form, which keeps the input.
-
-    Forbidden is not the form's business: it answers 403 through the error handler.
-    """
-    try:
-        save()
-        db.session.commit()
-    except Forbidden:
-        db.session.rollback()
-        raise
-    except Refusal as refusal:
-        db.session.rollback()
-        form.show(refusal)
-        return refusal
-    return None
 
 
 def _saved(endpoint: str, idea, message: str = "Saved as a draft.", anchor: str | None = None):
