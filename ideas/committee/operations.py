@@ -81,8 +81,9 @@ def cast_vote(idea: Idea, member: User, vote: object, comment: object, password:
         db.session.flush()
     except IntegrityError:  # the same member voting twice at the same moment
         raise Conflict("You have already voted in this round; a signed vote is not changed.", field="vote") from None
-    record("vote.cast", entity=cast, changes={"vote": (None, str(vote)), "comment": (None, comment or None),
-                                              "gate": (None, str(current.gate))}, meaning=meaning, actor=member)
+    # The comment is the event's reason: the idea's team sees it, without who voted what.
+    record("vote.cast", entity=cast, changes={"vote": (None, str(vote)), "gate": (None, str(current.gate))},
+           reason=comment or None, meaning=meaning, actor=member)
     return cast
 
 
