@@ -7,10 +7,12 @@ import pytest
 from sqlalchemy import select
 
 from ideas.accounts.models import Role
+from ideas.accounts.reauth import SIGNED_BY
 from ideas.audit.models import AuditEvent
 from ideas.audit.verify import verify_trail
 from ideas.committee.models import CommitteeVote, VotingRound
 from ideas.committee.operations import (
+    VOTE_MEANING,
     cast_vote,
     complete_condition,
     create_meeting,
@@ -25,7 +27,7 @@ from ideas.database import db
 from ideas.discussion.operations import post_comment
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.operations import apply_action, reassign_mentor
-from ideas.pipeline.workflow import Stage
+from ideas.pipeline.workflow import TRANSITIONS, Stage
 from ideas.review import operations as review_ops
 from ideas.review.queries import plan_of
 from ideas.settings.operations import change_settings
@@ -195,7 +197,7 @@ class TestSignatures:
     def test_a_vote_records_its_signed_meaning(self, at_committee, members):
         vote(at_committee, members[:1], "approve", "Good, small test of change.")
         event = events("vote.cast")[-1]
-        assert event.meaning == "voted to approve; signed by re-entering the password"
+        assert event.meaning == "voted to approve; re-authenticated"
         assert event.actor_id == members[0].id and event.idea_id == at_committee.id
 
     def test_a_wrong_password_is_refused_and_audited_as_a_failed_sign_off(self, at_committee, members):
@@ -223,7 +225,7 @@ class TestSignatures:
         assert at_committee.stage == Stage.COMMITTEE_REVIEW and events("signature.failed")
         decide(at_committee, members[0], "approve_pilot", at_committee.version, password=PASSWORD)
         transition = events("idea.transition")[-1]
-        assert transition.meaning == "approved the pilot; signed by re-entering the password"
+        assert transition.meaning == "approved the pilot; re-authenticated"
 
     def test_bad_vote_input(self, at_committee, members):
         for bad, field in (("maybe", "vote"), (None, "vote")):
@@ -422,3 +424,8 @@ def test_a_hazard_added_on_a_running_pilot_sends_the_page_to_the_idea(client, at
     assert at_committee.stage == Stage.COMMITTEE_REVIEW
     page = client.get(f"/ideas/{at_committee.id}").get_data(as_text=True)
     assert "went back to the committee for re-approval" in page
+
+
+def test_every_signed_meaning_fits_the_audit_column():
+    meanings = [row.signed for row in TRANSITIONS if row.signed] + list(VOTE_MEANING.values())
+    assert all(len(f"{meaning}; {SIGNED_BY}") <= AuditEvent.meaning.type.length for meaning in meanings)
