@@ -1,12 +1,15 @@
 """Reading the committee's data: the open round, its facts for the rules, the agenda, conditions."""
-from sqlalchemy import select
+from datetime import date
+
+from sqlalchemy import Select, case, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ideas.audit.models import AuditEvent
-from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Recusal, VotingRound
+from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Meeting, Recusal, VotingRound
 from ideas.committee.rules import CommitteeFacts
 from ideas.committee.tally import Tally, tally
 from ideas.database import db
+from ideas.pipeline.models import Idea
 from ideas.settings import get_setting
 
 # Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
@@ -78,3 +81,28 @@ def rounds_of(idea_id: int) -> list[VotingRound]:
         select(VotingRound).where(VotingRound.idea_id == idea_id)
         .options(selectinload(VotingRound.votes).joinedload(CommitteeVote.member), joinedload(VotingRound.meeting))
         .order_by(VotingRound.opened_at.desc(), VotingRound.id.desc())))
+
+
+# --- meetings and their agenda ----------------------------------------------------------------------
+
+def meetings_by_date(today: date) -> Select:
+    """Every meeting: upcoming ones first (soonest first), then past ones (latest first), with their items."""
+    upcoming = case((Meeting.held_on >= today, Meeting.held_on))
+    return (select(Meeting).options(selectinload(Meeting.rounds))
+            .order_by(upcoming.asc().nulls_last(), Meeting.held_on.desc(), Meeting.id.desc()))
+
+
+def agenda_of(meeting_id: int) -> list[tuple[VotingRound, Idea]]:
+    """The rounds assigned to the meeting with their ideas: open items first, then decided ones."""
+    return list(db.session.execute(
+        select(VotingRound, Idea).join(Idea, Idea.id == VotingRound.idea_id)
+        .where(VotingRound.meeting_id == meeting_id)
+        .order_by(VotingRound.closed_at.is_not(None), VotingRound.opened_at, VotingRound.id)).all())
+
+
+def unscheduled_rounds() -> list[tuple[VotingRound, Idea]]:
+    """Open rounds on no meeting's agenda yet, with their ideas, longest waiting first."""
+    return list(db.session.execute(
+        select(VotingRound, Idea).join(Idea, Idea.id == VotingRound.idea_id)
+        .where(VotingRound.closed_at.is_(None), VotingRound.meeting_id.is_(None))
+        .order_by(VotingRound.opened_at, VotingRound.id)).all())
