@@ -79,6 +79,7 @@ def demo_command(host: str, port: int) -> None:
 
     upgrade()
     seed_demo()
+    db.session.remove()  # the seeding transaction must not hold SQLite's write lock while the server runs
     print_sign_in(f"http://{host}:{port}/")
     app = current_app._get_current_object()
     app.config["SESSION_COOKIE_SECURE"] = False  # local plain HTTP only

@@ -7,6 +7,7 @@ from ideas.pipeline.models import Idea, IdeaBenefit, IdeaTag
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.settings.models import Setting
 
-__all__ = ["ApprovedPlan", "CommitteeVote", "Condition", "Meeting", "Recusal", "VotingRound", "AuditEvent", "AuditValue", "Comment", "CommentMention", "Hazard", "Idea", "IdeaBenefit", "IdeaTag",
+__all__ = ["ApprovedPlan", "CommitteeVote", "Condition", "Meeting", "Recusal", "VotingRound",
+           "AuditEvent", "AuditValue", "Comment", "CommentMention", "Hazard", "Idea", "IdeaBenefit", "IdeaTag",
            "Invite", "Measure", "MentorPairing", "PilotPlan", "Review", "Role", "Setting", "Site", "Unit", "User",
            "UserRole", "UserSession"]

@@ -40,14 +40,14 @@ def asset(name: str):
     return send_from_directory(path.parent, path.name, max_age=86400)
 
 
-def role_required(role):
-    """A view for signed-in users with this role; others get 403."""
+def role_required(*roles):
+    """A view for signed-in users with any of these roles; others get 403."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapped(*args, **kwargs):
-            if not current_user.has_role(role):
+            if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 

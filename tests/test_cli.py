@@ -1,4 +1,5 @@
 """The command line of SPEC's contract: users create, seed-demo."""
+import pytest
 from sqlalchemy import func, select
 
 from ideas.accounts.models import Role, User
@@ -48,3 +49,13 @@ def test_seed_demo_is_idempotent_and_prints_how_to_sign_in(runner, client):
     roles = set().union(*(u.roles for u in db.session.scalars(select(User))))
     assert roles == set(Role)
     assert sign_in(client, "mentee@demo.example", DEMO_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize("runs", [1, 2])
+def test_demo_serves_without_holding_a_transaction(runner, monkeypatch, runs):
+    """The server must not start inside the seeding transaction (on SQLite it holds the write lock)."""
+    served = []
+    monkeypatch.setattr("ideas.cli.run_simple", lambda *args, **kwargs: served.append(db.session().in_transaction()))
+    for _ in range(runs):  # the second run finds the demo already seeded
+        assert runner.invoke(args=["demo"]).exit_code == 0
+    assert served == [False] * runs

@@ -354,13 +354,13 @@ def test_a_mentor_claims_a_submitted_idea(client, people):
     assert (idea.stage, idea.mentor_id) == (Stage.MENTOR_REVIEW, people["mentor"].id)
 
 
-def test_not_yet_possible_actions_say_so(client, people):
+def test_a_decision_before_quorum_says_why(client, people):
     committee = people["committee"]
     idea = make_idea(people["submitter"], Stage.COMMITTEE_REVIEW, mentor=people["mentor"])
     sign_in_fully(client, committee)
     response = client.get(f"/ideas/{idea.id}/actions/approve_pilot")
     assert response.status_code == 422
-    assert "Not yet possible: needs the committee voting rounds" in response.get_data(as_text=True)
+    assert "The round has 0 of the 3 votes it needs for quorum." in response.get_data(as_text=True)
     assert len([e for e in idea_events(idea) if e.action == "idea.transition"]) == 3
 
 

@@ -74,7 +74,8 @@ PLANNERS = {"assigned_mentor", "submitter", "co_author"}
 @pytest.mark.parametrize(("stage", "kind"), list(itertools.product(list(Stage), ACTORS)))
 def test_who_changes_the_review_and_the_plan(stage, kind):
     actor, _ = ACTORS[kind]
-    in_review = stage in (Stage.MENTOR_REVIEW, Stage.REVISION)
+    # in review, and while a pilot runs on its approved plan (a change there sends it back to committee)
+    in_review = stage in (Stage.MENTOR_REVIEW, Stage.REVISION, Stage.PILOT, Stage.SCALE_UP)
     assert may_review(idea_at(stage), actor) is (in_review and kind in REVIEWERS)
     assert may_plan(idea_at(stage), actor) is (in_review and kind in PLANNERS)
 

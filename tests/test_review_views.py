@@ -88,7 +88,8 @@ def test_no_review_after_the_review_stage(client, people):
     declined = make_idea(people["submitter"], Stage.DECLINED, mentor=people["mentor"])
     sign_in(client, people["mentor"])
     response = post(client, f"/review/{declined.id}/feasibility", {**FEASIBILITY, "version": "0"})
-    assert response.status_code == 422 and "review changes only in mentor review" in response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "review and plan change only in mentor review" in response.get_data(as_text=True)
     assert count(Review) == 0
 
 

@@ -4,7 +4,7 @@ from ideas.accounts.passwords import check_password
 from ideas.audit import record_refusal
 from ideas.errors import Invalid
 
-SIGNED_BY = "signed by re-entering the password"
+SIGNED_BY = "re-authenticated"  # the password was entered again to sign (the column holds 40)
 
 
 def reauthenticate(user: User, password: object, meaning: str, entity=None) -> str:

@@ -81,8 +81,9 @@ def cast_vote(idea: Idea, member: User, vote: object, comment: object, password:
         db.session.flush()
     except IntegrityError:  # the same member voting twice at the same moment
         raise Conflict("You have already voted in this round; a signed vote is not changed.", field="vote") from None
-    record("vote.cast", entity=cast, changes={"vote": (None, str(vote)), "comment": (None, comment or None),
-                                              "gate": (None, str(current.gate))}, meaning=meaning, actor=member)
+    # The comment is the event's reason: the idea's team sees it, without who voted what.
+    record("vote.cast", entity=cast, changes={"vote": (None, str(vote)), "gate": (None, str(current.gate))},
+           reason=comment or None, meaning=meaning, actor=member)
     return cast
 
 
@@ -245,3 +246,23 @@ def schedule(round_: VotingRound, meeting: Meeting | None, actor: User) -> None:
     db.session.flush()
     record("agenda.scheduled", entity=round_, actor=actor, changes={"meeting_id": (before, new)})
 
+
+
+# --- conditions handed over -----------------------------------------------------------------------------
+
+def reassign_condition(condition: Condition, actor: User, successor: User, reason: object) -> None:
+    """An administrator or committee member gives an open condition to another owner, with a reason."""
+    if not actor.has_role(Role.ADMIN, Role.COMMITTEE):
+        raise Forbidden("Only an administrator or a committee member reassigns a condition.")
+    reason = text("reason", reason, "Reason: say why the condition changes owner.")
+    if successor is None or not successor.active:
+        raise Invalid("Owner: choose an active person to own the condition.", field="owner")
+    if condition.done_at is not None:
+        raise Conflict("This condition was already marked done; it keeps its owner.", field="owner")
+    before = condition.owner_id
+    if before == successor.id:
+        return
+    condition.owner = successor
+    db.session.flush()
+    record("condition.reassigned", entity=condition, actor=actor, reason=reason,
+           changes={"owner_id": (before, successor.id)})

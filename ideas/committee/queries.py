@@ -1,12 +1,21 @@
 """Reading the committee's data: the open round, its facts for the rules, the agenda, conditions."""
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, case, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ideas.accounts.models import Unit
 from ideas.audit.models import AuditEvent
-from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Recusal, VotingRound
+from ideas.clock import utcnow
+from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Meeting, Recusal, VotingRound
 from ideas.committee.rules import CommitteeFacts
-from ideas.committee.tally import Tally, tally
+from ideas.committee.tally import Tally, Vote, tally
 from ideas.database import db
+from ideas.pipeline.models import Idea
+from ideas.review.models import Hazard, Review
+from ideas.review.risk import RiskBand, worst_band
+from ideas.review.rules import Overall
 from ideas.settings import get_setting
 
 # Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
@@ -78,3 +87,108 @@ def rounds_of(idea_id: int) -> list[VotingRound]:
         select(VotingRound).where(VotingRound.idea_id == idea_id)
         .options(selectinload(VotingRound.votes).joinedload(CommitteeVote.member), joinedload(VotingRound.meeting))
         .order_by(VotingRound.opened_at.desc(), VotingRound.id.desc())))
+
+
+# --- meetings and their agenda ----------------------------------------------------------------------
+
+def meetings_by_date(today: date) -> Select:
+    """Every meeting: upcoming ones first (soonest first), then past ones (latest first), with their items."""
+    upcoming = case((Meeting.held_on >= today, Meeting.held_on))
+    return (select(Meeting).options(selectinload(Meeting.rounds))
+            .order_by(upcoming.asc().nulls_last(), Meeting.held_on.desc(), Meeting.id.desc()))
+
+
+def agenda_of(meeting_id: int) -> list[tuple[VotingRound, Idea]]:
+    """The rounds assigned to the meeting with their ideas: open items first, then decided ones."""
+    return list(db.session.execute(
+        select(VotingRound, Idea).join(Idea, Idea.id == VotingRound.idea_id)
+        .where(VotingRound.meeting_id == meeting_id)
+        .order_by(VotingRound.closed_at.is_not(None), VotingRound.opened_at, VotingRound.id)).all())
+
+
+def unscheduled_rounds() -> list[tuple[VotingRound, Idea]]:
+    """Open rounds on no meeting's agenda yet, with their ideas, longest waiting first."""
+    return list(db.session.execute(
+        select(VotingRound, Idea).join(Idea, Idea.id == VotingRound.idea_id)
+        .where(VotingRound.closed_at.is_(None), VotingRound.meeting_id.is_(None))
+        .order_by(VotingRound.opened_at, VotingRound.id)).all())
+# --- the agenda and the story of an idea's rounds ----------------------------------------------------
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """An open round on the agenda, with what the committee reads first about its idea."""
+
+    round: VotingRound
+    idea: Idea
+    band: RiskBand | None  # the worst hazard's band; None when no hazard is listed
+    no_hazards: bool  # the mentor stated that there are none
+    overall: Overall | None  # the mentor's overall recommendation
+    tally: Tally  # votes of recused members left out
+    days: int  # since the round opened
+    overdue: bool  # over the committee's time limit (setting)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    items: list[AgendaItem]
+    total: int
+    page: int
+    per_page: int
+    limit_days: int  # an item waiting longer is flagged
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _counted_votes(choice: Vote):
+    """A round's votes of one kind, leaving out members recused from its idea (a correlated count)."""
+    recused = exists().where(Recusal.idea_id == CommitteeVote.idea_id, Recusal.member_id == CommitteeVote.member_id)
+    return (select(func.count(CommitteeVote.id))
+            .where(CommitteeVote.round_id == VotingRound.id, CommitteeVote.vote == choice, ~recused)
+            .scalar_subquery())
+
+
+def agenda(page: int = 1, per_page: int = 50) -> Agenda:
+    """Every open round, oldest first, with its idea, meeting, risk band, mentor's recommendation and tally.
+
+    A fixed number of statements however long the agenda: two settings, the count, one page of rows.
+    """
+    quorum, limit_days = get_setting("quorum"), get_setting("stage_limit_committee_review_days")
+    page = max(page, 1)
+    is_open = VotingRound.closed_at.is_(None)
+    total = db.session.scalar(select(func.count(VotingRound.id)).where(is_open))
+    worst = (select(func.max(Hazard.severity * Hazard.likelihood)).where(Hazard.idea_id == VotingRound.idea_id)
+             .scalar_subquery())
+    rows = db.session.execute(
+        select(VotingRound, Idea, worst, Review.no_hazards, Review.overall, *(_counted_votes(v) for v in Vote))
+        .join(Idea, Idea.id == VotingRound.idea_id).outerjoin(Review, Review.idea_id == VotingRound.idea_id)
+        .where(is_open)
+        .options(joinedload(VotingRound.meeting), joinedload(Idea.submitter), joinedload(Idea.mentor),
+                 joinedload(Idea.unit).joinedload(Unit.site))
+        .order_by(VotingRound.opened_at, VotingRound.id).limit(per_page).offset((page - 1) * per_page)).all()
+    now = utcnow()
+    items = []
+    for round_, idea, score, no_hazards, overall, approve, reject, abstain in rows:
+        days = (now - round_.opened_at).days
+        items.append(AgendaItem(round_, idea, worst_band([score] if score else []), bool(no_hazards), overall,
+                                Tally(approve, reject, abstain, quorum), days, days > limit_days))
+    return Agenda(items, total, page, per_page, limit_days)
+
+
+def round_deciders(idea_id: int) -> dict[int, AuditEvent]:
+    """For each closed round of the idea, the transition that closed it: who, when, and the reason given.
+
+    A round opens right after the transition into its gate; the next transition of the idea closes it.
+    """
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.idea_id == idea_id, AuditEvent.outcome == "success",
+                                 AuditEvent.action.in_(("round.opened", "idea.transition")))
+        .order_by(AuditEvent.sequence))
+    deciders, waiting = {}, None
+    for event in events:
+        if event.action == "round.opened":
+            waiting = int(event.entity_id)
+        elif waiting is not None:
+            deciders[waiting], waiting = event, None
+    return deciders

@@ -136,7 +136,7 @@ def _versioned(row, expected: object, what: str) -> None:
                        field="version")
 
 
-def _save(row, values: Mapping[str, object], action: str, extra: dict | None = None) -> dict:
+def _save(row, values: Mapping[str, object], action: str, actor: User, extra: dict | None = None) -> dict:
     """Set the changed values in one UPDATE (one version step) and record them field by field.
 
     `extra` holds changes the caller already made (a list of units), for the record.
@@ -156,7 +156,7 @@ def _save(row, values: Mapping[str, object], action: str, extra: dict | None = N
         raise Conflict("Someone else started this at the same moment. Nothing of yours was saved; "
                        "your text is still here.", field="version") from None
     changes.update(extra or {})
-    record(action, entity=row, changes=changes)
+    record(action, entity=row, changes=changes, actor=actor)
     return changes
 
 
@@ -191,7 +191,7 @@ def save_feasibility(idea: Idea, actor: User, fields: Mapping[str, object], expe
         values[f"note_{criterion}"] = text(f"note_{criterion}", fields.get(f"note_{criterion}"))
     values["overall"] = choice("overall", fields.get("overall"), Overall)
     values["overall_note"] = text("overall_note", fields.get("overall_note"))
-    return _save(_review(idea, actor, expected_version), values, "review.saved")
+    return _save(_review(idea, actor, expected_version), values, "review.saved", actor)
 
 
 @material
@@ -201,7 +201,7 @@ def save_safety_statement(idea: Idea, actor: User, no_hazards: bool, expected_ve
     if no_hazards and review.hazards:
         raise Invalid("No hazards identified: remove the listed hazards first, or leave this unticked.",
                       field="no_hazards")
-    return _save(review, {"no_hazards": bool(no_hazards)}, "review.saved")
+    return _save(review, {"no_hazards": bool(no_hazards)}, "review.saved", actor)
 
 
 @material
@@ -214,7 +214,7 @@ def save_triage(idea: Idea, actor: User, fields: Mapping[str, object], expected_
                       field="ethics_reference")
     if values["ethics_reference"] and not values["ethics_referred_on"]:
         raise Invalid(f"{LABELS['ethics_referred_on']}: give the date of the referral.", field="ethics_referred_on")
-    return _save(_review(idea, actor, expected_version), values, "review.saved")
+    return _save(_review(idea, actor, expected_version), values, "review.saved", actor)
 
 
 # --- hazards -------------------------------------------------------------------------------------
@@ -236,11 +236,11 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
     values = _hazard_values(fields)
     review = review_of(idea.id)
     if review is not None and review.no_hazards:
-        _save(review, {"no_hazards": False}, "review.saved")
+        _save(review, {"no_hazards": False}, "review.saved", actor)
     hazard = Hazard(idea_id=idea.id, **values)
     db.session.add(hazard)
     db.session.flush()
-    record("hazard.added", entity=hazard, changes={name: (None, value) for name, value in values.items()})
+    record("hazard.added", entity=hazard, changes={name: (None, value) for name, value in values.items()}, actor=actor)
     return hazard
 
 
@@ -248,14 +248,15 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
 def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, object]) -> dict:
     _allowed(idea, actor, may_review, "the assigned mentor")
     values = _hazard_values(fields)
-    return _save(_hazard(idea, hazard_id), values, "hazard.changed")
+    return _save(_hazard(idea, hazard_id), values, "hazard.changed", actor)
 
 
 @material
 def remove_hazard(idea: Idea, actor: User, hazard_id: int) -> None:
     _allowed(idea, actor, may_review, "the assigned mentor")
     hazard = _hazard(idea, hazard_id)
-    record("hazard.removed", entity=hazard, changes={name: (value, None) for name, value in _hazard_row(hazard).items()})
+    record("hazard.removed", entity=hazard, actor=actor,
+           changes={name: (value, None) for name, value in _hazard_row(hazard).items()})
     db.session.delete(hazard)
     db.session.flush()
 
@@ -295,7 +296,7 @@ def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_ve
         with db.session.no_autoflush:
             plan.units = units
         extra["units"] = (old_units, new_units)
-    return _save(plan, values, "pilot_plan.saved", extra)
+    return _save(plan, values, "pilot_plan.saved", actor, extra)
 
 
 def _units(ids) -> list[Unit]:
@@ -337,7 +338,8 @@ def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measur
     measure = Measure(idea_id=idea.id, **values)
     db.session.add(measure)
     db.session.flush()
-    record("measure.added", entity=measure, changes={n: (None, v) for n, v in values.items() if v is not None})
+    record("measure.added", entity=measure, actor=actor,
+           changes={n: (None, v) for n, v in values.items() if v is not None})
     return measure
 
 
@@ -348,6 +350,6 @@ def remove_measure(idea: Idea, actor: User, measure_id: int) -> None:
     if measure is None or measure.idea_id != idea.id:
         raise Conflict("That measure is no longer there: someone else removed it.", field="version")
     names = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target")
-    record("measure.removed", entity=measure, changes={n: (getattr(measure, n), None) for n in names})
+    record("measure.removed", entity=measure, changes={n: (getattr(measure, n), None) for n in names}, actor=actor)
     db.session.delete(measure)
     db.session.flush()

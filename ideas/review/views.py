@@ -80,6 +80,9 @@ def _page(template: str, idea, status: int = 200, **context):
 
 
 def _saved(endpoint: str, idea, message: str = "Saved as a draft.", anchor: str | None = None):
+    if idea.stage == Stage.COMMITTEE_REVIEW:  # only a re-approval moves an idea there on a save
+        message = "Saved. The approved plan changed, so the idea went back to the committee for re-approval."
+        endpoint = "pipeline.detail"
     flash(message, "success")
     return redirect(url_for(endpoint, idea_id=idea.id, _anchor=anchor))
 
@@ -136,6 +139,9 @@ def safety(idea_id: int):
 
 def _safety_answer(idea, status: int = 200, **forms):
     """The safety body for an htmx swap, the whole page otherwise (or a redirect after a plain save)."""
+    if status == 200 and idea.stage == Stage.COMMITTEE_REVIEW:  # the change sent it back for re-approval
+        response = _saved("review.safety", idea)
+        return ("", 200, {"HX-Redirect": response.location}) if htmx else response
     if status == 200 and not htmx:
         flash("Saved as a draft.", "success")
         return redirect(url_for("review.safety", idea_id=idea.id))

@@ -43,6 +43,15 @@ EVENT_KINDS = {
     "comment.posted": EventKind(Kind.COMMENTS, "commented"),
     "review.saved": EventKind(Kind.REVIEWS, "saved a review"),
     "vote.cast": EventKind(Kind.REVIEWS, "voted", private_detail=True),
+    "round.opened": EventKind(Kind.STAGES, "opened a committee voting round"),
+    "plan.frozen": EventKind(Kind.STAGES, "froze the approved plan (its digest is kept)"),
+    "committee.recused": EventKind(Kind.REVIEWS, "declared a conflict of interest and recused"),
+    "condition.added": EventKind(Kind.REVIEWS, "set a condition of approval"),
+    "condition.done": EventKind(Kind.REVIEWS, "marked a condition done"),
+    "hazard.added": EventKind(Kind.REVIEWS, "added a hazard"),
+    "hazard.changed": EventKind(Kind.REVIEWS, "changed a hazard"),
+    "hazard.removed": EventKind(Kind.REVIEWS, "removed a hazard"),
+    "pilot_plan.saved": EventKind(Kind.REVIEWS, "saved the pilot plan"),
 }
 # A comment's edits and removal show on the comment itself ("edited", "comment removed"):
 # listing them would put a removed comment's text back on the page.
