@@ -1,5 +1,5 @@
-"""The seeded demo: sites with units, a user for every role, mentees paired with mentors, and ideas
-along the pipeline."""
+"""The seeded demo: sites with units, a user for every role, mentees paired with mentors, ideas in every
+stage the product reaches, and the committee's votes, decisions, conditions and meetings."""
 import click
 from sqlalchemy import select
 
@@ -7,6 +7,7 @@ from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.operations import create_user
 from ideas.accounts.pairings import pair_mentee
 from ideas.accounts.units import create_site, create_unit
+from ideas.committee.demo import seed_demo_committee
 from ideas.database import db
 from ideas.pipeline.operations import apply_action, create_draft
 from ideas.review.demo import seed_demo_reviews
@@ -20,6 +21,7 @@ DEMO_USERS = [
     ("chair@demo.example", "Dr Ana Lopes (committee chair)", {Role.COMMITTEE}),
     ("committee@demo.example", "Grace Kim (committee)", {Role.COMMITTEE}),
     ("committee2@demo.example", "Omar Haddad (committee)", {Role.COMMITTEE}),
+    ("committee3@demo.example", "Joy Adeyemi (director of nursing, committee)", {Role.COMMITTEE}),
     ("admin@demo.example", "Quality Office (admin)", {Role.ADMIN}),
 ]
 DEMO_UNITS = {
@@ -49,7 +51,8 @@ def seed_demo() -> None:
     for mentee, mentor in DEMO_PAIRINGS:
         pair_mentee(users[mentee], users[mentor])
     seed_demo_ideas(users, units)
-    seed_demo_reviews(users, units)
+    red_trays = seed_demo_reviews(users, units)
+    seed_demo_committee(users, units, red_trays, DEMO_PASSWORD)
     db.session.commit()
 
 

@@ -1,4 +1,4 @@
-"""The command line of SPEC's contract: users create, seed-demo."""
+"""The command line of SPEC's contract: users create, seed-demo, demo, audit verify after seeding."""
 import pytest
 from sqlalchemy import func, select
 
@@ -49,6 +49,8 @@ def test_seed_demo_is_idempotent_and_prints_how_to_sign_in(runner, client):
     roles = set().union(*(u.roles for u in db.session.scalars(select(User))))
     assert roles == set(Role)
     assert sign_in(client, "mentee@demo.example", DEMO_PASSWORD).status_code == 302
+    verified = runner.invoke(args=["audit", "verify"])  # every seeded change went through the operations
+    assert verified.exit_code == 0, verified.output
 
 
 @pytest.mark.parametrize("runs", [1, 2])
