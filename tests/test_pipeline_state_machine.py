@@ -626,8 +626,6 @@ def test_the_machine_declines_on_a_majority_to_reject_and_refuses_the_conflicted
         machine.teardown()
 
 
-@pytest.mark.xfail(strict=True, reason="found by this machine's invariants: approve_pilot does not ask for a complete "
-                   "safety assessment again, so a pilot whose only hazard was removed is re-approved without one")
 def test_a_re_approval_needs_a_complete_safety_assessment(databases, tmp_path, monkeypatch):
     machine = run_machine(databases, tmp_path, monkeypatch)
     try:
@@ -646,8 +644,6 @@ def test_a_re_approval_needs_a_complete_safety_assessment(databases, tmp_path, m
         machine.teardown()
 
 
-@pytest.mark.xfail(strict=True, reason="the approved plan's difference matches hazards by their description, so "
-                   "removing one of two hazards with the same description is not seen as a change")
 def test_removing_one_of_two_like_named_hazards_sends_the_pilot_back(databases, tmp_path, monkeypatch):
     machine = run_machine(databases, tmp_path, monkeypatch)
     try:

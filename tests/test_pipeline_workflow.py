@@ -1,5 +1,6 @@
 """The rule table, generated from TRANSITIONS: every action × every stage × every kind of actor."""
 import itertools
+from dataclasses import replace
 
 import pytest
 
@@ -55,7 +56,7 @@ COMPLETE_REVIEW = ReviewFacts(feasibility_complete=True, safety_complete=True, p
 # also needs its risk-acceptance statement): the matrix exercises every committee row with them.
 DECIDING = {
     "approve_pilot": {"committee": CommitteeFacts(Tally(3, 0, 0, 3), round_open=True),
-                      "review": ReviewFacts(band=RiskBand.EXTREME)},
+                      "review": replace(COMPLETE_REVIEW, band=RiskBand.EXTREME)},
     "decline": {"committee": CommitteeFacts(Tally(1, 2, 0, 3), round_open=True)},
 }
 

@@ -47,6 +47,15 @@ def _fields(label: str, approved: dict, current: dict) -> list[Change]:
             for name in dict.fromkeys([*approved, *current]) if approved.get(name) != current.get(name)]
 
 
+def _named(items: list[dict], key: str) -> dict[str, dict]:
+    """Items by name; a repeated name gets its occurrence ("Falls (2)"), so none hides another."""
+    named, seen = {}, {}
+    for item in items:
+        seen[item[key]] = seen.get(item[key], 0) + 1
+        named[item[key] if seen[item[key]] == 1 else f"{item[key]} ({seen[item[key]]})"] = item
+    return named
+
+
 def difference(approved: dict, current: dict) -> list[Change]:
     """Every material change from the approved snapshot to the current one, section by section."""
     changes = []
@@ -57,8 +66,7 @@ def difference(approved: dict, current: dict) -> list[Change]:
         if key is None:
             changes += _fields(label, old or {}, new or {})
             continue
-        old_items = {item[key]: item for item in old or []}
-        new_items = {item[key]: item for item in new or []}
+        old_items, new_items = _named(old or [], key), _named(new or [], key)
         for name in dict.fromkeys([*old_items, *new_items]):
             where = f"{label} “{name[:80]}”"
             if name not in new_items:

@@ -368,7 +368,9 @@ TRANSITIONS: tuple[Transition, ...] = (
                (ELIGIBLE, given("reason", "Say what the committee needs the mentor to look at.")),
                label="Return to mentor"),
     Transition("approve_pilot", frozenset({S.COMMITTEE_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
-               (ELIGIBLE, APPROVE_MAJORITY, RISK_ACCEPTED), label="Approve pilot", signed="approved the pilot"),
+               # the review is checked again: a re-approval may follow a change made during the pilot
+               (ELIGIBLE, APPROVE_MAJORITY, *RECOMMEND_CHECKS, RISK_ACCEPTED), label="Approve pilot",
+               signed="approved the pilot"),
     Transition("complete_pilot", frozenset({S.PILOT}), S.PILOT_REVIEW,
                frozenset({Who.SUBMITTER, Who.CO_AUTHOR, Who.ASSIGNED_MENTOR}),
                (described("results summary and recommendation"), described("data for every measure"),
