@@ -18,7 +18,7 @@ from ideas.committee.tally import Vote
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
-from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.identifier_guard import guarded_text
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.workflow import Transition, check_vote
@@ -34,17 +34,7 @@ VOTE_MEANING = {Vote.APPROVE: "voted to approve", Vote.REJECT: "voted to reject"
 def text(name: str, value: object, required: str | None = None, max_length: int = TEXT_LENGTH,
          label: str | None = None) -> str:
     """Free text, trimmed and free of patient identifiers; `required` is the message when empty."""
-    label = label or LABELS[name]
-    if value is not None and not isinstance(value, str):
-        raise Invalid(f"{label}: expected text.", field=name)
-    cleaned = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
-    if required and not cleaned:
-        raise Invalid(required, field=name)
-    if len(cleaned) > max_length:
-        raise Invalid(f"{label}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
-    if findings := find_identifiers(cleaned, name):
-        raise Invalid(findings[0].message(label), field=name)
-    return cleaned
+    return guarded_text(name, value, label or LABELS[name], required, max_length)
 
 
 def a_date(name: str, value: object, label: str | None = None) -> date:

@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ideas.errors import Invalid
+
 KIND_LABELS = {
     "email": "an e-mail address",
     "nhs_number": "an NHS number",
@@ -199,3 +201,20 @@ def _next_to_birth_word_or_name(text: str, start: int, end: int) -> bool:
     if name.group(1) is None:  # honorific and surname
         return True
     return not {name.group(1).lower(), name.group(2).lower()} & _NOT_NAMES
+
+
+def guarded_text(name: str, value: object, label: str, required: str | None = None, max_length: int = 4000) -> str:
+    """Free text as stored: trimmed, within its length and free of patient identifiers; else Invalid on `name`.
+
+    `required` is the message when it is empty (None: empty is allowed).
+    """
+    if value is not None and not isinstance(value, str):
+        raise Invalid(f"{label}: expected text.", field=name)
+    cleaned = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
+    if required and not cleaned:
+        raise Invalid(required, field=name)
+    if len(cleaned) > max_length:
+        raise Invalid(f"{label}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
+    if findings := find_identifiers(cleaned, name):
+        raise Invalid(findings[0].message(label), field=name)
+    return cleaned

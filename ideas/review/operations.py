@@ -17,7 +17,7 @@ from ideas.clock import utcnow
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
-from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.identifier_guard import guarded_text
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import reapprove_if_changed
 from ideas.review.access import CHANGEABLE, may_plan, may_review
@@ -33,16 +33,7 @@ NOTE_LENGTH, NAME_LENGTH = 3000, 200
 
 def text(name: str, value: object, required: str | None = None, max_length: int = NOTE_LENGTH) -> str:
     """Free text, trimmed and free of patient identifiers; `required` is the message when empty."""
-    if value is not None and not isinstance(value, str):
-        raise Invalid(f"{LABELS[name]}: expected text.", field=name)
-    cleaned = (value or "").replace("\r\n", "\n").replace("\x00", "").strip()
-    if required and not cleaned:
-        raise Invalid(required, field=name)
-    if len(cleaned) > max_length:
-        raise Invalid(f"{LABELS[name]}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
-    if findings := find_identifiers(cleaned, name):
-        raise Invalid(findings[0].message(LABELS[name]), field=name)
-    return cleaned
+    return guarded_text(name, value, LABELS[name], required, max_length)
 
 
 def score(name: str, value: object, required: bool = False) -> int | None:
