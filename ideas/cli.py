@@ -10,6 +10,7 @@ from ideas.accounts.operations import create_user
 from ideas.audit.cli import audit
 from ideas.database import db
 from ideas.errors import Refusal
+from ideas.extensions import talisman
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
 
@@ -82,7 +83,7 @@ def demo_command(host: str, port: int) -> None:
     db.session.remove()  # the seeding transaction must not hold SQLite's write lock while the server runs
     print_sign_in(f"http://{host}:{port}/")
     app = current_app._get_current_object()
-    app.config["SESSION_COOKIE_SECURE"] = False  # local plain HTTP only
+    app.config["SESSION_COOKIE_SECURE"] = talisman.session_cookie_secure = False  # local plain HTTP only
     app.config["TOTP_REQUIRED_ROLES"] = ""  # two-step sign-in stays optional in the local demo
     click.echo("Two-step sign-in is optional in this demo; in production admin and committee must enrol.")
     run_simple(host, port, app, threaded=True)

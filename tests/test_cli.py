@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from ideas.accounts.models import Role, User
 from ideas.demo import DEMO_PASSWORD, DEMO_USERS
-from ideas.extensions import db
+from ideas.extensions import db, talisman
 from tests.conftest import sign_in
 
 
@@ -61,3 +61,13 @@ def test_demo_serves_without_holding_a_transaction(runner, monkeypatch, runs):
     for _ in range(runs):  # the second run finds the demo already seeded
         assert runner.invoke(args=["demo"]).exit_code == 0
     assert served == [False] * runs
+
+
+def test_the_local_demo_cookie_works_over_plain_http(app, runner, monkeypatch):
+    monkeypatch.setattr(talisman, "session_cookie_secure", True)  # as configured outside tests
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    cookies = []
+    monkeypatch.setattr("ideas.cli.run_simple", lambda host, port, app, **kwargs: cookies.append(
+        app.test_client().get("/sign-in").headers["Set-Cookie"]))
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert "HttpOnly" in cookies[0] and "Secure" not in cookies[0]
