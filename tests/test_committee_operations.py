@@ -4,12 +4,14 @@ import json
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from ideas.accounts.models import Role
-from ideas.accounts.reauth import SIGNED_BY
+from ideas.accounts.reauth import FAILURE_WINDOW, FAILURES_ALLOWED, SIGNED_BY
 from ideas.audit.models import AuditEvent
 from ideas.audit.verify import verify_trail
+from ideas.clock import utcnow
 from ideas.committee.models import CommitteeVote, VotingRound
 from ideas.committee.operations import (
     VOTE_MEANING,
@@ -429,3 +431,20 @@ def test_a_hazard_added_on_a_running_pilot_sends_the_page_to_the_idea(client, at
 def test_every_signed_meaning_fits_the_audit_column():
     meanings = [row.signed for row in TRANSITIONS if row.signed] + list(VOTE_MEANING.values())
     assert all(len(f"{meaning}; {SIGNED_BY}") <= AuditEvent.meaning.type.length for meaning in meanings)
+
+
+def test_signing_pauses_after_five_wrong_passwords(at_committee, members):
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        for _ in range(FAILURES_ALLOWED):
+            with pytest.raises(Invalid, match="not your password"):
+                cast_vote(at_committee, members[0], "approve", "", "wrong")
+            db.session.rollback()
+        with pytest.raises(Invalid, match="signing is paused for 15 minutes") as raised:
+            cast_vote(at_committee, members[0], "approve", "", PASSWORD)  # even the right one, for now
+        assert raised.value.field == "password"
+        db.session.rollback()
+        assert len(events("signature.failed")) == FAILURES_ALLOWED
+        vote(at_committee, members[1:2])  # other members sign as usual
+        clock.shift(FAILURE_WINDOW)
+        vote(at_committee, members[:1])
+    assert committee_facts(at_committee.id).tally.approve == 2
