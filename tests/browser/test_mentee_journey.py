@@ -50,7 +50,10 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
     page.get_by_text(re.compile(r"^Saved \d\d:\d\d$")).wait_for(timeout=10_000)
     assert re.search(r"/ideas/\d+/edit$", page.url), page.url  # the first autosave made the draft
     page.get_by_label("Find a colleague by name or e-mail").fill("sam")
-    page.get_by_role("button", name="Add Sam Rivera").click()
+    # Wait for this autosave itself: "Saved hh:mm" may still be the first one's text, and an autosave
+    # still on its way when the session ends below would meet the ended session too early.
+    with page.expect_response(lambda response: response.url.endswith("/ideas/autosave")):
+        page.get_by_role("button", name="Add Sam Rivera").click()
     assert page.get_by_label("Co-authors").input_value() == "sam@hospital.example"
     page.get_by_text(re.compile(r"^Saved \d\d:\d\d$")).wait_for(timeout=10_000)
     tab.screenshot(f"journey-{label}-2-draft-autosaved")
