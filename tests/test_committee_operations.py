@@ -448,3 +448,11 @@ def test_signing_pauses_after_five_wrong_passwords(at_committee, members):
         clock.shift(FAILURE_WINDOW)
         vote(at_committee, members[:1])
     assert committee_facts(at_committee.id).tally.approve == 2
+
+
+def test_the_review_pages_of_a_running_pilot_say_what_saving_does(client, at_committee, members, people):
+    approve_pilot(at_committee, members)
+    sign_in(client, people["mentor"])
+    page = client.get(f"/review/{at_committee.id}/plan").get_data(as_text=True)
+    assert "runs on the plan the committee approved" in page and "sends the idea back" in page
+    assert "Still needed" not in page and "the mentor recommended it to the committee" in page
