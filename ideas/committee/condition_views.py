@@ -2,12 +2,11 @@
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ideas.accounts.models import Role, User
 from ideas.clock import local_today
 from ideas.committee import handover  # noqa: F401  (open conditions a leaving owner holds are open work)
 from ideas.committee.meeting_forms import ConditionDoneForm
 from ideas.committee.models import Condition
-from ideas.committee.operations import complete_condition
+from ideas.committee.operations import complete_condition, may_complete
 from ideas.committee.queries import conditions_of, conditions_owned
 from ideas.database import db
 from ideas.extensions import htmx
@@ -21,11 +20,6 @@ HOME_LIST_LENGTH = 5
 FRAGMENT = "committee/_conditions.html"
 
 
-def may_complete(condition: Condition, user: User) -> bool:
-    """An open condition is marked done by its owner or a committee member."""
-    return condition.done_at is None and (condition.owner_id == user.id or user.has_role(Role.COMMITTEE))
-
-
 def _done_form(condition: Condition) -> ConditionDoneForm:
     return ConditionDoneForm(formdata=None, prefix=f"condition-{condition.id}")
 
@@ -35,7 +29,8 @@ def idea_conditions(idea) -> dict:
     """For committee/_conditions.html: the idea's conditions, today's local date, the forms this user may send."""
     refused = g.get("refused_conditions", {})  # a refused note keeps its text and shows its message
     conditions = conditions_of(idea.id)
-    forms = {c.id: refused.get(c.id) or _done_form(c) for c in conditions if may_complete(c, current_user)}
+    forms = {c.id: refused.get(c.id) or _done_form(c) for c in conditions
+             if c.done_at is None and may_complete(c, current_user)}
     today = local_today(get_setting("time_zone"))
     return {"conditions": conditions, "today": today, "forms": forms, "refused": refused}
 

@@ -143,9 +143,14 @@ def _active_user(value: object, message: str) -> User:
     return user
 
 
+def may_complete(condition: Condition, user: User) -> bool:
+    """Whether this user marks the condition done: its owner or a committee member (done or not)."""
+    return condition.owner_id == user.id or user.has_role(Role.COMMITTEE)
+
+
 def complete_condition(condition: Condition, actor: User, note: object) -> None:
     """The owner (or a committee member) marks a condition done, with a note."""
-    if actor.id != condition.owner_id and not actor.has_role(Role.COMMITTEE):
+    if not may_complete(condition, actor):
         raise Forbidden("Only the condition's owner or a committee member marks it done.")
     note = text("note", note, "Note: say how the condition was met.")
     if condition.done_at is not None:
