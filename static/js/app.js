@@ -4,6 +4,9 @@ htmx.config.allowEval = false;
 htmx.config.allowScriptTags = false;
 htmx.config.historyCacheSize = 0;
 htmx.config.includeIndicatorStyles = false; // its <style> tag would break our CSP
+// Settling copies the old element's attributes onto the new one; a style attribute set that
+// way is an inline style, which our CSP refuses (style-src-attr).
+htmx.config.attributesToSettle = ["class", "width", "height"];
 
 // Every htmx request carries the CSRF token from the page's meta tag.
 document.addEventListener("htmx:configRequest", function (event) {
