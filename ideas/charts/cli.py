@@ -19,11 +19,15 @@ chart = click.Group("chart", help="Statistical process control for a measure's o
 def analyse_command(file, kind, rules, phase_at, baseline, direction, target) -> None:
     """Print the chart of FILE (date,value or date,numerator,denominator) as JSON; a bad row exits 2."""
     try:
-        series = read_csv(file.read())
+        text = file.read()
+    except UnicodeDecodeError as error:
+        raise click.UsageError(f"{file.name} is not UTF-8 text.") from error
+    try:
+        series = read_csv(text)
         if kind is None:
             kind = "run" if rules == "ihi" else ("p" if series.is_proportion else "xmr")
         result = analyse(series, kind=kind, rules=rules, phase_at=phase_at, baseline=baseline,
                          direction=direction, target=target)
-    except (ChartInputError, UnicodeDecodeError) as error:
-        raise click.UsageError(getattr(error, "message", f"{file.name} is not UTF-8 text.")) from error
+    except ChartInputError as error:
+        raise click.UsageError(error.message) from error
     click.echo(json.dumps(result.as_dict(), indent=2))
