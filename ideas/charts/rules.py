@@ -10,7 +10,9 @@ import math
 from dataclasses import dataclass
 
 # Perla, Provost & Murray 2011, Table 1 (from Swed & Eisenhart 1943): for N useful observations,
-# fewer runs than the first number is "too few", more than the second is "too many".
+# fewer runs than the first number is "too few", more than the second is "too many". Transcribed, not
+# copied from a file (no searchable copy was found): proofread against the paper before release; a test
+# holds every row within one run of the exact distribution (2.5 % a tail).
 RUNS_TABLE = {
     10: (3, 9), 11: (3, 10), 12: (3, 11), 13: (4, 11), 14: (4, 12), 15: (5, 12), 16: (5, 13),
     17: (5, 13), 18: (6, 14), 19: (6, 15), 20: (6, 16), 21: (7, 16), 22: (7, 17), 23: (7, 17),
