@@ -90,3 +90,16 @@ def test_two_of_three_flags_only_the_points_beyond_two_sigma():
     assert [(s.kind, s.points) for s in found] == [("above", (0, 2))]
     # -2.5, 1, -2.5 are not all below; 3.5 is outside, not near, so 3.5 and 2.5 make one near point only.
     assert "p1" not in found[0].text and "near the upper limit" in found[0].text
+
+
+def test_the_cases_in_nhsrplotthedots_own_tests():
+    # tests/testthat/test-ptd_calculate_point_type.R: a 7-trend inside c(2, 1:7, 3) and c(2, 7:1, 3);
+    # none in c(1:3, 3:6) (a tie); 8 on one side inside c(-1, rep(1, 8), -1); with every point above the
+    # mean, near-limit flags c(1, 0, 0, 1, 1) mark only the last two (the first has no partner within three).
+    assert rules.strict_trends([2, 1, 2, 3, 4, 5, 6, 7, 3], 7) == [(1, [1, 2, 3, 4, 5, 6, 7])]
+    assert rules.strict_trends([2, 7, 6, 5, 4, 3, 2, 1, 3], 7) == [(-1, [1, 2, 3, 4, 5, 6, 7])]
+    assert rules.strict_trends([1, 2, 3, 3, 4, 5, 6], 7) == []
+    assert rules.shifts([-1, *[1] * 8, -1], 7, on_line_breaks=True) == [(1, list(range(1, 9)))]
+    values, labels = [2.5, 1, 1, 2.5, 2.5], [f"p{i}" for i in range(5)]
+    found = mdc.two_of_three(Phase(1, 0, 5, 5), values, [1] * 5, Limits(0.0, (1.0,) * 5), labels)
+    assert [s.points for s in found] == [(3, 4)]
