@@ -71,3 +71,10 @@ def test_the_local_demo_cookie_works_over_plain_http(app, runner, monkeypatch):
         app.test_client().get("/sign-in").headers["Set-Cookie"]))
     assert runner.invoke(args=["demo"]).exit_code == 0
     assert "HttpOnly" in cookies[0] and "Secure" not in cookies[0]
+
+
+def test_chart_analyse_is_registered(runner, tmp_path):
+    path = tmp_path / "measure.csv"
+    path.write_text("date,value\n2024-03-01,3\n2024-03-02,4\n", encoding="utf-8")
+    result = runner.invoke(args=["chart", "analyse", str(path)])
+    assert result.exit_code == 0 and '"kind": "run"' in result.output, result.output
