@@ -40,8 +40,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed sign-ins per account from one address: guesses elsewhere never lock the owner out.
     SIGNIN_LIMIT_ACCOUNT = os.environ.get("SIGNIN_LIMIT_ACCOUNT", "10 per 15 minutes")
-    # Ward computers share one address, so the address limit is the looser one.
+    # Failed sign-ins per address, any account; looser, as ward computers share one address.
     SIGNIN_LIMIT_ADDRESS = os.environ.get("SIGNIN_LIMIT_ADDRESS", "50 per 15 minutes")
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,42 @@
+"""Sign-in throttling (SECURITY.md "Sign-in and sessions"): no permanent lock-out by an attacker.
+
+Failed tries count per account at one address and, more loosely (ward computers share an
+address), per address; so guesses from one address never stop the owner signing in from another.
+Only failures count: a view marks one with `g.sign_in_failed`.
+"""
+from flask import current_app, g, request, session
+
+from ideas.extensions import limiter
+
+
+def _failed(response) -> bool:
+    return bool(g.get("sign_in_failed"))
+
+
+def _address() -> str:
+    return "address:" + (request.remote_addr or "unknown")
+
+
+def _account_at_address() -> str:
+    return "account:" + (request.form.get("email") or "").strip().lower()[:254] + "|" + _address()
+
+
+def _pending_user_at_address() -> str:
+    return f"code:{session.get('pending_user_id')}|{_address()}"
+
+
+def _failures(setting: str, key_func, scope: str):
+    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=["POST"],
+                         deduct_when=_failed, scope=scope)
+
+
+def sign_in(view):
+    """Throttle the password step: failures per account at an address, and per address."""
+    return _failures("SIGNIN_LIMIT_ACCOUNT", _account_at_address, "sign-in-account")(
+        _failures("SIGNIN_LIMIT_ADDRESS", _address, "sign-in-address")(view))
+
+
+def code_step(view):
+    """Throttle the code step: failures per pending user at an address, and per address."""
+    return _failures("SIGNIN_LIMIT_ACCOUNT", _pending_user_at_address, "sign-in-code")(
+        _failures("SIGNIN_LIMIT_ADDRESS", _address, "sign-in-address")(view))
