@@ -6,9 +6,10 @@ import redis
 
 from ideas.accounts.models import Role
 from ideas.extensions import db
-from tests.conftest import IsolatedClient, current_code, make_app, need, page_token, sign_in
+from tests.conftest import IsolatedClient, current_code, make_app, need, sign_in
 from tests.support.audit import events
 from tests.support.relay import Relay
+from tests.test_sign_in_throttle import send_code
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 
@@ -58,9 +59,9 @@ def test_redis_down_sign_in_answers_503_then_recovers_by_itself(tmp_path, create
         redis_link.up()
         assert sign_in(office, user).headers["Location"] == "/sign-in/code"
         redis_link.down()
-        assert send_code(office, user).status_code == 503  # the code step waits too
+        assert send_code(office, current_code(user)).status_code == 503  # the code step waits too
         redis_link.up()
-        assert send_code(office, user).headers["Location"] == "/"
+        assert send_code(office, current_code(user)).headers["Location"] == "/"
         redis_link.down()
         for page in signed_in_pages(server):  # pages other than sign-in never touch Redis
             assert office.get(page).status_code < 500, page
@@ -73,11 +74,6 @@ def test_redis_down_sign_in_answers_503_then_recovers_by_itself(tmp_path, create
         redis_link.down()
         with server.app_context():
             db.engine.dispose()
-
-
-def send_code(client, user):
-    token = page_token(client, "/sign-in/code")
-    return client.post("/sign-in/code", data={"code": current_code(user), "csrf_token": token})
 
 
 def signed_in_pages(server) -> list[str]:

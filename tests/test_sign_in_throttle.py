@@ -21,6 +21,10 @@ def client_at(app, address: str):
     return client
 
 
+def send_code(client, code: str):
+    return client.post("/sign-in/code", data={"code": code, "csrf_token": page_token(client, "/sign-in/code")})
+
+
 def wrong_code(user) -> str:
     """A well-formed code the app will not accept now."""
     totp = pyotp.TOTP(user.totp_secret)
@@ -85,12 +89,20 @@ def test_wrong_codes_from_one_address_do_not_lock_out_the_owner_elsewhere(app, c
     attacker, owner = client_at(app, ATTACKER), client_at(app, OWNER)
     with time_machine.travel("2026-11-24 09:00:00", tick=False) as clock:
         assert sign_in(attacker, user).headers["Location"] == "/sign-in/code"
-        statuses = [attacker.post("/sign-in/code", data={
-            "code": wrong_code(user), "csrf_token": page_token(attacker, "/sign-in/code")}).status_code
-            for _ in range(12)]
+        statuses = [send_code(attacker, wrong_code(user)).status_code for _ in range(12)]
         assert statuses == [422] * 10 + [429] * 2
         sign_in_fully(owner, user)
         clock.shift(16 * 60)
         owner.post("/sign-out", data={"csrf_token": page_token(owner, "/")})
         sign_in_fully(attacker, user)  # the owner, back at that address after the cool-off
     assert len(events("request.rate_limited")) == 2
+
+
+def test_the_address_counts_password_and_code_failures_together(app, client, create_user):
+    app.config["SIGNIN_LIMIT_ADDRESS"] = "3 per 15 minutes"
+    user = create_user(Role.COMMITTEE)
+    with time_machine.travel("2026-11-24 09:00:00", tick=False):
+        assert [sign_in(client, "nobody@hospital.example", "not the password").status_code
+                for _ in range(2)] == [422, 422]
+        assert sign_in(client, user).headers["Location"] == "/sign-in/code"
+        assert [send_code(client, wrong_code(user)).status_code for _ in range(2)] == [422, 429]

@@ -1,8 +1,8 @@
 """Sign-in throttling (SECURITY.md "Sign-in and sessions"): no permanent lock-out by an attacker.
 
 Failed tries count per account at one address and, more loosely (ward computers share an
-address), per address; so guesses from one address never stop the owner signing in from another.
-Only failures count: a view marks one with `g.sign_in_failed`.
+address), per address, password and code steps together; so guesses from one address never
+stop the owner signing in from another. Only failures count: a view sets `g.sign_in_failed`.
 """
 from functools import wraps
 
@@ -30,8 +30,9 @@ def _pending_user_at_address() -> str:
 
 
 def _failures(setting: str, key_func, scope: str):
-    return limiter.limit(lambda: current_app.config[setting], key_func=key_func, methods=["POST"],
-                         deduct_when=_failed, scope=scope)
+    # shared: a scope names one count wherever it applies (the address counts both steps together)
+    return limiter.shared_limit(lambda: current_app.config[setting], scope, key_func=key_func, methods=["POST"],
+                                deduct_when=_failed)
 
 
 def _fail_closed(view):
