@@ -40,8 +40,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: sign-in answers 503 until it is back (ideas/accounts/throttle.py checks first), so a
+    # guess is never let through unthrottled; the limiter's own errors are logged, never a 500.
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Fail fast when Redis is unreachable rather than hold a worker (seconds).
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Failed sign-ins per account from one address: guesses elsewhere never lock the owner out.
     SIGNIN_LIMIT_ACCOUNT = os.environ.get("SIGNIN_LIMIT_ACCOUNT", "10 per 15 minutes")
-    # Ward computers share one address, so the address limit is the looser one.
+    # Failed sign-ins per address, any account; looser, as ward computers share one address.
     SIGNIN_LIMIT_ADDRESS = os.environ.get("SIGNIN_LIMIT_ADDRESS", "50 per 15 minutes")
     SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
     SESSION_COOKIE_HTTPONLY = True

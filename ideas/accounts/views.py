@@ -2,11 +2,11 @@
 import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ideas.accounts import two_factor
+from ideas.accounts import throttle, two_factor
 from ideas.accounts.forms import ChangePasswordForm, CodeForm, SetPasswordForm, SignInForm
 from ideas.accounts.invites import accept_invite as use_invite, find_invite
 from ideas.accounts.models import User
@@ -14,7 +14,6 @@ from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
 from ideas.audit import record, record_refusal
 from ideas.database import db
-from ideas.extensions import limiter
 from ideas.web import form_status
 
 bp = Blueprint("accounts", __name__)
@@ -34,27 +33,12 @@ def safe_next(target: str | None) -> str:
     return target
 
 
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _address_key() -> str:
-    return "address:" + (request.remote_addr or "unknown")
-
-
-def _failed(response) -> bool:
-    return bool(g.get("sign_in_failed"))
-
-
 def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed, scope="sign-in-account")
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_ADDRESS"], key_func=_address_key,
-               methods=["POST"], deduct_when=_failed, scope="sign-in-address")
+@throttle.sign_in
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
@@ -96,13 +80,8 @@ def _pending_user() -> User | None:
     return user if user is not None and user.active and user.totp_secret else None
 
 
-def _pending_key() -> str:
-    return f"code:{session.get('pending_user_id')}"
-
-
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGNIN_LIMIT_ACCOUNT"], key_func=_pending_key,
-               methods=["POST"], deduct_when=_failed, scope="sign-in-code")
+@throttle.code_step
 def sign_in_code():
     user = _pending_user()
     if user is None:
