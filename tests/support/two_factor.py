@@ -15,7 +15,7 @@ CODE = re.compile(r"<code>([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})</code>")
 def candidate(user) -> str:
     """The secret being set up in the user's live session (read from the database, not the cookie)."""
     return db.session.scalar(select(UserSession.totp_candidate).where(
-        UserSession.user_id == user.id, UserSession.ended_at.is_(None)).order_by(UserSession.id.desc()))
+        UserSession.user_id == user.id, UserSession.ended_at.is_(None), UserSession.totp_candidate.is_not(None)))
 
 
 def cookie_session(client) -> dict:
