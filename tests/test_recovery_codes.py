@@ -55,7 +55,7 @@ def test_a_code_signs_in_once_and_not_twice(client, enrolled):
     typed = " " + codes[0].upper().replace("-", " ") + " "  # as read aloud from paper
     response = code_step(client, user, typed)
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "9 are left" in client.get("/").get_data(as_text=True)
+    assert "Recovery codes left: 9." in client.get("/").get_data(as_text=True)
     used = events("user.recovery_code_used")
     assert len(used) == 1 and used[0].actor_id == user.id and changes(used[0]) == {"codes_left": (10, 9)}
     assert "Recovery codes left: <strong>9</strong>" in client.get("/account/password").get_data(as_text=True)

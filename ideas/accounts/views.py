@@ -120,7 +120,7 @@ def sign_in_code():
             start_session(user)
             db.session.commit()
             if recovery_codes.looks_like_one(form.code.data):
-                flash(f"You signed in with a recovery code; {recovery_codes.codes_left(user)} are left. "
+                flash(f"You signed in with a recovery code. Recovery codes left: {recovery_codes.codes_left(user)}. "
                       "Make new ones from your two-step sign-in page.", "info")
             return redirect(safe_next(next_url))
         g.sign_in_failed = True
