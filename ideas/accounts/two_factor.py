@@ -62,7 +62,7 @@ def qr_data_uri(uri: str) -> str:
 
 
 def _take_candidate(user: User, row: UserSession, code: str, field: str) -> None:
-    """Make the session's candidate the user's secret, given a code from it (flushes via record)."""
+    """Make the session's candidate the user's secret, given a current code from it."""
     step = matching_step(candidate(row), code)
     if step is None:
         raise Invalid("That code is not right. Check the time on your phone and enter the current code.",
