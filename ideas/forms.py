@@ -4,6 +4,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.models import Site
+from ideas.errors import Refusal
+
+
+class ShowsRefusals:
+    def show(self, refusal: Refusal) -> None:
+        """Put a refusal next to its field, or above the form."""
+        if refusal.field in self and refusal.field not in ("version", "idea_id"):
+            self[refusal.field].errors = [*self[refusal.field].errors, refusal.message]
+        else:
+            self.form_errors.append(refusal.message)
 
 
 class Checkboxes(SelectMultipleField):

@@ -7,20 +7,7 @@ from ideas.accounts.models import Role, User
 from ideas.clock import utcnow
 from ideas.extensions import db
 from tests.conftest import page_token, sign_in
-
-
-def enrol(client, user) -> str:
-    """Sign in, get sent to enrolment, confirm a code; returns the secret."""
-    response = sign_in(client, user)
-    assert response.headers["Location"] == "/account/two-factor"
-    page = client.get("/account/two-factor")
-    with client.session_transaction() as session:
-        secret = session["totp_candidate"]
-    assert secret in page.get_data(as_text=True)
-    response = client.post("/account/two-factor", data={
-        "code": pyotp.TOTP(secret).now(), "csrf_token": page_token(client, "/account/two-factor")})
-    assert response.status_code == 302
-    return secret
+from tests.support.two_factor import enrol
 
 
 def test_committee_member_must_enrol_before_anything_else(client, create_user):
@@ -33,7 +20,7 @@ def test_committee_member_must_enrol_before_anything_else(client, create_user):
 def test_enrolled_admin_needs_the_code(client, create_user):
     user = create_user(Role.ADMIN, enrolled=False)
     with time_machine.travel(utcnow(), tick=False) as clock:
-        secret = enrol(client, user)
+        secret, _ = enrol(client, user)
         client.post("/sign-out", data={"csrf_token": page_token(client, "/")})
         clock.shift(60)
 

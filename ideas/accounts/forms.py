@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from ideas.forms import ShowsRefusals
+
 
 class SignInForm(FlaskForm):
     email = EmailField("E-mail", validators=[
@@ -40,6 +42,25 @@ class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(ShowsRefusals, FlaskForm):
     code = StringField("6-digit code", validators=[DataRequired("Enter the code from your authenticator app."),
                                                    Length(max=12, message="The code has 6 digits.")])
+
+
+class SignInCodeForm(FlaskForm):
+    code = StringField("6-digit code, or a recovery code", validators=[
+        DataRequired("Enter the code from your authenticator app, or one of your recovery codes."),
+        Length(max=20, message="A code has 6 digits; a recovery code has 12 letters and digits.")])
+
+
+class ConfirmPasswordForm(ShowsRefusals, FlaskForm):
+    current_password = PasswordField("Your password", validators=[
+        DataRequired("Enter your password."), Length(max=1024, message="That is longer than any password here.")])
+
+
+class ReplaceTwoFactorForm(ConfirmPasswordForm):
+    current_code = StringField("Code from the app you use now", validators=[
+        DataRequired("Enter the current code from the app you use now."),
+        Length(max=12, message="The code has 6 digits.")])
+    new_code = StringField("Code from the new app", validators=[
+        DataRequired("Enter the code the new app shows."), Length(max=12, message="The code has 6 digits.")])

@@ -2,7 +2,6 @@
 
 Only the token's hash is stored; the link is shown to the admin once.
 """
-import hashlib
 import secrets
 from datetime import timedelta
 
@@ -12,15 +11,11 @@ from sqlalchemy import select
 from ideas.accounts.actor import acting_user
 from ideas.accounts.models import Invite, User
 from ideas.accounts.passwords import set_password
-from ideas.accounts.sessions import end_all_sessions
+from ideas.accounts.sessions import end_all_sessions, token_digest
 from ideas.audit import record
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.errors import Invalid
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def revoke_invites(user: User) -> None:
@@ -37,7 +32,7 @@ def issue_invite(user: User) -> str:
         raise Invalid(f"{user.name} is deactivated; reactivate them before sending a link.")
     revoke_invites(user)
     token = secrets.token_urlsafe(32)
-    invite = Invite(token_hash=_digest(token), user=user, created_by=acting_user(),
+    invite = Invite(token_hash=token_digest(token), user=user, created_by=acting_user(),
                     expires_at=utcnow() + timedelta(hours=current_app.config["INVITE_HOURS"]))
     db.session.add(invite)
     db.session.flush()
@@ -48,7 +43,7 @@ def issue_invite(user: User) -> str:
 
 def find_invite(token: str) -> Invite | None:
     """The live invite for this token, or None when it is unknown, used, cancelled or expired."""
-    invite = db.session.scalar(select(Invite).where(Invite.token_hash == _digest(token)))
+    invite = db.session.scalar(select(Invite).where(Invite.token_hash == token_digest(token)))
     return invite if invite is not None and invite.usable(utcnow()) else None
 
 

@@ -113,7 +113,23 @@ class UserSession(db.Model):
     ended_reason: Mapped[str | None] = mapped_column(String(30))
     client_address: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(255))
+    totp_candidate: Mapped[str | None] = mapped_column(String(64))  # a code generator being set up
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Audited, db.Model):
+    """A single-use code that stands in for the authenticator app at sign-in; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def audit_owner(self) -> tuple[str, str]:
+        return "users", str(self.user_id)  # the user's two-factor events cover their codes
 
 
 class MentorPairing(Audited, db.Model):

@@ -16,10 +16,10 @@ SIGNED_BY = "re-authenticated"  # the password was entered again to sign (the co
 FAILURES_ALLOWED, FAILURE_WINDOW = 5, timedelta(minutes=15)
 
 
-def recent_failures(user: User) -> int:
-    """This user's failed signatures within the window."""
+def recent_failures(user: User, action: str = "signature.failed") -> int:
+    """This user's failed signatures (or other refusals of `action`) within the window."""
     return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.actor_id == user.id, AuditEvent.action == "signature.failed",
+        AuditEvent.actor_id == user.id, AuditEvent.action == action,
         AuditEvent.occurred_at > utcnow() - FAILURE_WINDOW))
 
 

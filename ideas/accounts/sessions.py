@@ -20,8 +20,19 @@ TOUCH_EVERY = timedelta(seconds=60)
 TIMEOUTS = ("idle_timeout", "absolute_timeout")
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """What is stored of a random token: its SHA-256, in hex (the token has the entropy)."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _ending(reason: str) -> dict:
+    """What an ended session row holds: when, why, and no half-set-up code generator."""
+    return {"ended_at": utcnow(), "ended_reason": reason, "totp_candidate": None}
+
+
+def _end(row: UserSession, reason: str) -> None:
+    for name, value in _ending(reason).items():
+        setattr(row, name, value)
 
 
 def start_session(user: User) -> UserSession:
@@ -29,7 +40,7 @@ def start_session(user: User) -> UserSession:
     session.clear()
     token = secrets.token_urlsafe(32)
     row = UserSession(
-        token_hash=_digest(token),
+        token_hash=token_digest(token),
         user=user,
         client_address=request.remote_addr,
         user_agent=(request.user_agent.string or "")[:255],
@@ -46,8 +57,7 @@ def end_session(reason: str) -> None:
     """End the current session on the server and clear the cookie."""
     row = g.get("user_session")
     if row is not None and row.ended_at is None:
-        row.ended_at = utcnow()
-        row.ended_reason = reason
+        _end(row, reason)
     logout_user()
     session.clear()
 
@@ -58,13 +68,13 @@ def end_other_sessions(user: User, reason: str) -> None:
     stmt = update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
     if current is not None and current.user_id == user.id:
         stmt = stmt.where(UserSession.id != current.id)
-    db.session.execute(stmt.values(ended_at=utcnow(), ended_reason=reason))
+    db.session.execute(stmt.values(**_ending(reason)))
 
 
 def end_all_sessions(user: User, reason: str) -> None:
     """End every live session of the user (deactivation)."""
     db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-                       .values(ended_at=utcnow(), ended_reason=reason))
+                       .values(**_ending(reason)))
 
 
 def load_session_user(user_id: str) -> User | None:
@@ -72,7 +82,7 @@ def load_session_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _digest(token)))
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_digest(token)))
     if row is None or row.ended_at is not None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
         if row is not None and row.ended_reason in TIMEOUTS:  # a request racing the one that ended it
@@ -91,8 +101,7 @@ def load_session_user(user_id: str) -> User | None:
 
 
 def _expire(row: UserSession, reason: str) -> None:
-    row.ended_at = utcnow()
-    row.ended_reason = reason
+    _end(row, reason)
     record("user.session_expired", entity=row.user, actor=row.user, reason=reason)
     db.session.commit()
     session.clear()

@@ -6,21 +6,25 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from ideas.accounts import throttle, two_factor
-from ideas.accounts.forms import ChangePasswordForm, CodeForm, SetPasswordForm, SignInForm
+from ideas.accounts import recovery_codes, throttle, two_factor
+from ideas.accounts.forms import (
+    ChangePasswordForm, CodeForm, ConfirmPasswordForm, ReplaceTwoFactorForm, SetPasswordForm, SignInCodeForm,
+    SignInForm,
+)
 from ideas.accounts.invites import accept_invite as use_invite, find_invite
 from ideas.accounts.models import User
 from ideas.accounts.passwords import check_password, set_password
 from ideas.accounts.sessions import end_other_sessions, end_session, start_session
 from ideas.audit import record, record_refusal
 from ideas.database import db
-from ideas.web import form_status
+from ideas.web import attempt, form_status
 
 bp = Blueprint("accounts", __name__)
 
 SIGN_IN_FAILED = "That e-mail and password do not match an active account."
 PENDING_SECONDS = 300  # time allowed between the password and the code
 ENROL_EXEMPT = {"accounts.two_factor_setup", "accounts.sign_out", "static", "vendor.asset"}
+WRONG_CODE = "That code is not right or was already used. Enter the current code, or an unused recovery code."
 
 
 def safe_next(target: str | None) -> str:
@@ -88,16 +92,26 @@ def sign_in_code():
         session.clear()
         flash("Sign in again: the code step timed out.", "info")
         return redirect(url_for("accounts.sign_in"))
-    form = CodeForm()
+    form = SignInCodeForm()
     if form.validate_on_submit():
-        if two_factor.accept_code(user, user.totp_secret, form.code.data):
+        if _second_step_passed(user, form.code.data):
             next_url = session.get("pending_next") or url_for("home.index")
             start_session(user)
             db.session.commit()
+            if recovery_codes.looks_like_one(form.code.data):
+                flash(f"You signed in with a recovery code. Recovery codes left: {recovery_codes.codes_left(user)}. "
+                      "Make new ones from your two-step sign-in page.", "info")
             return redirect(safe_next(next_url))
         g.sign_in_failed = True
-        form.code.errors.append("That code is not right or was already used. Enter the current code.")
+        form.code.errors.append(WRONG_CODE)
     return render_template("accounts/sign_in_code.html", form=form), form_status(form)
+
+
+def _second_step_passed(user: User, text: str) -> bool:
+    """A current code from the user's app, or one of their unused recovery codes."""
+    if recovery_codes.looks_like_one(text):
+        return recovery_codes.use(user, text)
+    return two_factor.accept_code(user, user.totp_secret, text)
 
 
 @bp.before_app_request
@@ -111,22 +125,61 @@ def require_two_factor_enrolment():
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
 def two_factor_setup():
+    """Enrolment for a user without a code generator; what they have and can change otherwise."""
     user = current_user._get_current_object()
-    secret = session.setdefault("totp_candidate", two_factor.new_secret())
-    form = CodeForm()
-    if form.validate_on_submit():
-        if two_factor.accept_code(user, secret, form.code.data):
-            user.totp_secret = secret
-            record("user.two_factor_enrolled", entity=user)
-            session.pop("totp_candidate", None)
-            session.pop("enrol_two_factor", None)
-            db.session.commit()
-            flash("Two-step sign-in is on. You will be asked for a code each time you sign in.", "success")
-            return redirect(url_for("home.index"))
-        form.code.errors.append("That code is not right. Check the time on your phone and enter the current code.")
-    uri = two_factor.provisioning_uri(user, secret)
-    return render_template("accounts/two_factor.html", form=form, secret=secret,
-                           qr=two_factor.qr_data_uri(uri), required=session.get("enrol_two_factor")), form_status(form)
+    if user.totp_secret and request.method == "GET":
+        return _two_factor_page(user, ConfirmPasswordForm())
+    form, codes = CodeForm(), []
+    if form.validate_on_submit() and attempt(form, lambda: codes.extend(
+            two_factor.enrol(user, g.user_session, form.code.data))) is None:
+        session.pop("enrol_two_factor", None)
+        flash("Two-step sign-in is on. You will be asked for a code each time you sign in.", "success")
+        return _recovery_codes_page(codes)
+    return render_template("accounts/two_factor.html", form=form, required=session.get("enrol_two_factor"),
+                           **_candidate(user)), form_status(form)
+
+
+def _candidate(user: User) -> dict:
+    """The secret being set up and its QR code; it stays on the server until a code from it confirms it."""
+    secret = two_factor.candidate(g.user_session)
+    db.session.commit()
+    return {"secret": secret, "qr": two_factor.qr_data_uri(two_factor.provisioning_uri(user, secret))}
+
+
+def _two_factor_page(user: User, codes_form: ConfirmPasswordForm):
+    return render_template("accounts/two_factor_status.html", form=codes_form,
+                           codes_left=recovery_codes.codes_left(user)), form_status(codes_form)
+
+
+def _recovery_codes_page(codes: list[str]):
+    """The codes, this once: only their hashes are kept."""
+    return render_template("accounts/recovery_codes.html", codes=codes)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+def new_recovery_codes():
+    user = current_user._get_current_object()
+    form, codes = ConfirmPasswordForm(), []
+    if form.validate_on_submit() and attempt(form, lambda: codes.extend(
+            two_factor.new_recovery_codes(user, form.current_password.data))) is None:
+        return _recovery_codes_page(codes)
+    return _two_factor_page(user, form)
+
+
+@bp.route("/account/two-factor/replace", methods=["GET", "POST"])
+@login_required
+def replace_two_factor():
+    """Move two-step sign-in to another phone: the password and a code from the old app, then the new."""
+    user = current_user._get_current_object()
+    if not user.totp_secret:
+        return redirect(url_for("accounts.two_factor_setup"))
+    form = ReplaceTwoFactorForm()
+    if form.validate_on_submit() and attempt(form, lambda: two_factor.replace(
+            user, g.user_session, form.current_password.data, form.current_code.data, form.new_code.data)) is None:
+        flash("Two-step sign-in now uses your new app. You are signed out on every other computer.", "success")
+        return redirect(url_for("accounts.two_factor_setup"))
+    return render_template("accounts/two_factor_replace.html", form=form, **_candidate(user)), form_status(form)
 
 
 @bp.post("/sign-out")
@@ -155,7 +208,8 @@ def change_password():
             db.session.commit()
             flash("Your password is changed. You are signed out everywhere else.", "success")
             return redirect(url_for("home.index"))
-    return render_template("accounts/password.html", form=form), form_status(form)
+    return render_template("accounts/password.html", form=form,
+                           codes_left=recovery_codes.codes_left(current_user)), form_status(form)
 
 
 @bp.route("/set-password", methods=["GET", "POST"])

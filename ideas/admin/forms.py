@@ -67,6 +67,12 @@ class ReasonForm(FlaskForm):
         Optional(), Length(max=500, message="Keep the reason to 500 characters.")])
 
 
+class ResetTwoFactorForm(FlaskForm):
+    # The operation refuses a blank reason, for every caller; the form only bounds its length.
+    reason = TextAreaField("Reason (kept in the audit trail)", validators=[
+        Length(max=500, message="Keep the reason to 500 characters.")])
+
+
 def handover_form(items: list[WorkItem], candidates: dict[Role, list[User]]) -> ReasonForm:
     """A reason, and for each open work item a choice of who takes it over."""
 

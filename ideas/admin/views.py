@@ -4,6 +4,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from ideas.accounts import two_factor
 from ideas.accounts.handover import WorkItem, open_work
 from ideas.accounts.invites import issue_invite
 from ideas.accounts.models import MentorPairing, Role, Site, Unit, User, UserRole
@@ -12,7 +13,7 @@ from ideas.accounts.pairings import end_pairing, mentor_of, open_pairings_as_men
 from ideas.accounts.queries import active_users_with, all_sites
 from ideas.accounts.units import create_site, create_unit, rename_site, rename_unit
 from ideas.admin.forms import (
-    NameForm, PairingForm, UnitForm, UserFilterForm, UserForm, handover_form, settings_form,
+    NameForm, PairingForm, ResetTwoFactorForm, UnitForm, UserFilterForm, UserForm, handover_form, settings_form,
 )
 from ideas.database import db
 from ideas.errors import Refusal
@@ -187,6 +188,17 @@ def deactivate(user_id: int):
                     flash(sentence, "info")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return form_page("admin/deactivate.html", form, user=user, items=items)
+
+
+@bp.route("/users/<int:user_id>/two-factor-reset", methods=["GET", "POST"])
+def reset_two_factor(user_id: int):
+    """Turn off a user's two-step sign-in (a lost phone); they set it up again at their next sign-in."""
+    user = db.get_or_404(User, user_id)
+    form = ResetTwoFactorForm()
+    if form.validate_on_submit() and attempt(form, lambda: two_factor.reset(user, form.reason.data))[0]:
+        flash(f"{user.name}'s two-step sign-in is reset and they are signed out everywhere.", "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    return form_page("admin/reset_two_factor.html", form, user=user)
 
 
 @bp.post("/users/<int:user_id>/reactivate")

@@ -4,21 +4,11 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ideas.errors import Refusal
-from ideas.forms import Checkboxes, options
+from ideas.forms import Checkboxes, ShowsRefusals, options
 from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS
 
 L = FIELD_LABELS
-
-
-class ShowsRefusals:
-    def show(self, refusal: Refusal) -> None:
-        """Put a refusal next to its field, or above the form."""
-        if refusal.field in self and refusal.field not in ("version", "idea_id"):
-            self[refusal.field].errors = [*self[refusal.field].errors, refusal.message]
-        else:
-            self.form_errors.append(refusal.message)
 
 
 class IdeaForm(ShowsRefusals, FlaskForm):
