@@ -7,6 +7,7 @@ from ideas.accounts.models import Role, User
 from ideas.clock import utcnow
 from ideas.extensions import db
 from tests.conftest import page_token, sign_in
+from tests.support.audit import events
 from tests.support.two_factor import enrol
 
 
@@ -30,6 +31,8 @@ def test_enrolled_admin_needs_the_code(client, create_user):
 
         wrong = client.post("/sign-in/code", data={"code": "000000", "csrf_token": page_token(client, "/sign-in/code")})
         assert wrong.status_code == 422 and b"not right" in wrong.data
+        [failed] = events("user.sign_in_code_failed")
+        assert failed.entity_id == str(user.id) and failed.outcome == "denied" and b"000000" not in failed.canonical
 
         code = pyotp.TOTP(secret).now()
         right = client.post("/sign-in/code", data={"code": code, "csrf_token": page_token(client, "/sign-in/code")})

@@ -103,6 +103,7 @@ def sign_in_code():
                       "Make new ones from your two-step sign-in page.", "info")
             return redirect(safe_next(next_url))
         g.sign_in_failed = True
+        record_refusal("user.sign_in_code_failed", entity=user)
         form.code.errors.append(WRONG_CODE)
     return render_template("accounts/sign_in_code.html", form=form), form_status(form)
 
