@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from ideas.accounts.models import Role
 from ideas.audit import checkpoint, history
@@ -160,3 +161,14 @@ def test_verify_names_every_problem_at_once(app, trail, runner):
     assert [problem.kind for problem in report.problems] == ["regrown", "triggers"]
     assert verify_fails(runner, 6, "regrown").count("FAILED") == 2
 
+
+
+def test_a_database_error_while_advancing_leaves_the_commit_alone(app, trail, monkeypatch, caplog):
+    def unreachable(sequence):
+        raise OperationalError("SELECT hash", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr("ideas.audit.hooks.hash_at", unreachable)
+    write_events(1)  # committed; the checkpoint lags behind, and says why in the log
+    assert verify_trail().head == 8
+    assert json.loads(Path(app.config["AUDIT_CHECKPOINT_PATH"]).read_text())["sequence"] == 7
+    assert "audit checkpoint not written" in caplog.text and refusals(caplog) == []

@@ -9,6 +9,7 @@
 """
 from flask import Flask, current_app, request
 from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import object_session
 
 from ideas.audit import checkpoint
@@ -116,7 +117,7 @@ def _advance_checkpoint(session):
     except checkpoint.Refused as refusal:  # the events are committed; the checkpoint stays put, so verify fails
         current_app.logger.critical("AUDIT TRAIL TAMPERED WITH: the checkpoint refused to move to event %s: %s",
                                     audit.head[0], refusal)
-    except OSError:  # the events are committed; a lagging checkpoint only weakens truncation checks
+    except (OSError, SQLAlchemyError):  # the events are committed; a lagging checkpoint only weakens truncation checks
         current_app.logger.exception("audit checkpoint not written")
 
 
