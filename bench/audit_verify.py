@@ -3,7 +3,9 @@
     /work/venv/bin/python bench/audit_verify.py [--events 100000]
 
 Setup seals every event exactly as `record()` does (a quarter of them with two changed
-values) but inserts them in bulk; then the real command verifies the chain and checkpoint.
+values) but inserts them in bulk, and advances the checkpoint as if each `--events-per-commit`
+events were a commit (so its history has an entry per commit; the checkpoint sits on tmpfs
+to keep setup quick); then the real command verifies the chain, checkpoint, history and triggers.
 """
 import argparse
 import os
@@ -36,12 +38,12 @@ def columns(instance, table) -> dict:
     return {column.key: getattr(instance, column.key) for column in table.columns if column.key != "id"}
 
 
-def build(settings: dict, count: int) -> None:
+def build(settings: dict, count: int, per_commit: int) -> None:
     app = create_app(overrides=settings)
     with app.app_context():
         upgrade()
         prev_hash, start, kid = GENESIS, utcnow() - timedelta(days=365), key_id(KEY)
-        events, values = [], []
+        events, values, sealed = [], [], {}
         for n in range(1, count + 1):
             event = AuditEvent(
                 sequence=n, occurred_at=start + timedelta(seconds=n), format_version=FORMAT_VERSION, key_id=kid,
@@ -51,7 +53,9 @@ def build(settings: dict, count: int) -> None:
                 client_address="10.0.0.1", method="POST", path=f"/ideas/{n % 5000 + 1}", user_agent="bench",
                 prev_hash=prev_hash)
             seal_event(KEY, event, {"title": (f"Title {n - 1}", f"Title {n}")} if n % 4 == 0 else {})
-            prev_hash = event.hash
+            prev_hash = sealed[n] = event.hash
+            if n % per_commit == 0 or n == count:
+                checkpoint.advance(settings["AUDIT_CHECKPOINT_PATH"], KEY, n, prev_hash, hash_at=sealed.get)
             events.append(columns(event, AuditEvent.__table__))
             values += [{**columns(value, AuditValue.__table__), "event_sequence": n} for value in event.values]
             if len(events) == BATCH or n == count:
@@ -60,20 +64,23 @@ def build(settings: dict, count: int) -> None:
                     db.session.execute(insert(AuditValue.__table__), values)
                 db.session.commit()
                 events, values = [], []
-        checkpoint.advance(settings["AUDIT_CHECKPOINT_PATH"], KEY, count, prev_hash)
         db.engine.dispose()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=100_000)
-    count = parser.parse_args().events
-    with tempfile.TemporaryDirectory() as tmp:
+    parser.add_argument("--events-per-commit", type=int, default=1, help="1: a history entry per event")
+    arguments = parser.parse_args()
+    count, per_commit = arguments.events, arguments.events_per_commit
+    shm = "/dev/shm" if Path("/dev/shm").is_dir() else None
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir=shm) as outside:
         settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite", "AUDIT_KEY": KEY,
-                    "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json", "SECRET_KEY": "bench"}
+                    "AUDIT_CHECKPOINT_PATH": f"{outside}/checkpoint.json", "SECRET_KEY": "bench"}
         began = time.perf_counter()
-        build(settings, count)
-        print(f"setup: {count} sealed events in {time.perf_counter() - began:.1f} s")
+        build(settings, count, per_commit)
+        print(f"setup: {count} sealed events, a checkpoint every {per_commit}, "
+              f"in {time.perf_counter() - began:.1f} s")
         env = {**os.environ, "DATABASE_URL": settings["SQLALCHEMY_DATABASE_URI"], "AUDIT_KEY": KEY,
                "AUDIT_CHECKPOINT_PATH": settings["AUDIT_CHECKPOINT_PATH"], "SECRET_KEY": "bench",
                "IDEAS_INSTANCE_PATH": tmp}

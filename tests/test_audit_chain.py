@@ -85,8 +85,21 @@ def test_a_gap_is_missing_but_allowed_in_a_filtered_export():
 
 
 def test_an_anchor_beyond_the_head_is_truncation():
-    problem = check(make_chain(3), anchor=(5, "f" * 64)).problem
+    problem = check(make_chain(3), anchors={5: "f" * 64}).problem
     assert (problem.sequence, problem.kind) == (4, "truncated")
+
+
+def test_an_anchor_on_nothing_says_the_trail_is_empty():
+    problem = check([], anchors={3: "f" * 64}).problem
+    assert (problem.sequence, problem.kind) == (1, "truncated") and "the trail is empty" in problem.detail
+
+
+def test_an_anchor_the_chain_no_longer_holds_is_a_regrown_tail():
+    chain, regrown = make_chain(5), make_chain(5, key=KEY)
+    recorded = {3: chain[2].hash, 5: "e" * 64}  # event 5 was another event once
+    assert check(chain, anchors={3: chain[2].hash}).ok
+    problem = check(regrown, anchors=recorded).problem
+    assert (problem.sequence, problem.kind) == (5, "regrown")
 
 
 def test_another_key_is_named_as_a_bad_key():

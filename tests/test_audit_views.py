@@ -2,6 +2,7 @@
 import csv
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +12,7 @@ from ideas.audit.export import verify_export
 from ideas.clock import local_time, utcnow
 from ideas.extensions import db
 from tests.conftest import page_token
-from tests.support.audit import changes, events, tamper
+from tests.support.audit import changes, events, raw_sql, tamper
 
 KEY = "test-audit-key"
 PAGES = [("get", "/admin/audit"), ("get", "/admin/audit/verify"), ("get", "/admin/audit/events/1"),
@@ -118,6 +119,20 @@ def test_verify_now_shows_the_result(client, admin):
     tamper("UPDATE audit_events SET reason = 'edited' WHERE sequence = 2")
     fragment = client.get("/admin/audit/verify", headers={"HX-Request": "true"}).get_data(as_text=True)
     assert "FAILED at sequence 2: edited" in fragment and 'role="alert"' in fragment and "<html" not in fragment
+
+
+def test_verify_now_names_every_problem(app, client, admin):
+    path = Path(app.config["AUDIT_CHECKPOINT_PATH"])
+    old = path.read_bytes()
+    record("test.event", reason="after the copy")
+    db.session.commit()
+    path.write_bytes(old)
+    raw_sql("DROP TRIGGER audit_events_no_truncate ON audit_events" if db.engine.dialect.name == "postgresql"
+            else "DROP TRIGGER audit_events_no_delete")
+    page = client.get("/admin/audit/verify").get_data(as_text=True)
+    assert page.count("<li><strong>Audit trail FAILED: ") == 2
+    assert "checkpoint — the checkpoint (event 2) is not the last entry of its history (event 3)" in page
+    assert "triggers — trigger audit_events_no_" in page
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

@@ -7,7 +7,7 @@ one can be redacted (value and salt removed) while the chain still verifies.
 """
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -20,8 +20,9 @@ WITHHELD = "(withheld)"
 SECRET_PARTS = frozenset({"password", "passphrase", "secret", "token", "session", "sid", "totp", "otp",
                           "recovery"})
 
-EDITED, MISSING, REORDERED, TRUNCATED, BAD_KEY, CHECKPOINT = (
-    "edited", "missing", "reordered", "truncated", "bad key", "checkpoint")
+EDITED, MISSING, REORDERED, TRUNCATED, REGROWN, BAD_KEY, CHECKPOINT, HISTORY, TRIGGERS = (
+    "edited", "missing", "reordered", "truncated", "regrown", "bad key", "checkpoint", "checkpoint history",
+    "triggers")
 
 
 def canonical(document: dict) -> bytes:
@@ -130,10 +131,15 @@ class Problem:
     kind: str
     detail: str
 
+    def line(self, subject: str) -> str:
+        """`<subject> FAILED at sequence N: <kind> — <detail>` (no sequence when none applies)."""
+        where = f" at sequence {self.sequence}" if self.sequence is not None else ""
+        return f"{subject} FAILED{where}: {self.kind} — {self.detail}"
+
 
 @dataclass
 class Report:
-    """What a check of the chain found."""
+    """What a check of the chain found: the chain's first bad event, then any other problem."""
 
     events: int = 0
     first: int | None = None
@@ -141,17 +147,20 @@ class Report:
     head_hash: str = GENESIS
     redacted: int = 0
     checkpoint: int | None = None
-    problem: Problem | None = None
+    problems: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.problem is None
+        return not self.problems
+
+    @property
+    def problem(self) -> Problem | None:
+        return self.problems[0] if self.problems else None
 
     def summary(self, subject: str = "Audit trail") -> str:
-        """One line: what was verified, or the first bad sequence number and what is wrong."""
-        if self.problem is not None:
-            where = f" at sequence {self.problem.sequence}" if self.problem.sequence is not None else ""
-            return f"{subject} FAILED{where}: {self.problem.kind} — {self.problem.detail}"
+        """What was verified in one line, or one line per problem naming where and what is wrong."""
+        if self.problems:
+            return "\n".join(problem.line(subject) for problem in self.problems)
         if not self.events:
             return f"{subject} verified: no events yet."
         text = (f"{subject} verified: {self.events} events ({self.first}–{self.head}), "
@@ -170,13 +179,14 @@ class ChainCheck:
     `complete`: the events must run gap-free from 1 (the database, a full export);
     otherwise (a filtered export) links are checked only between consecutive events.
     `render`: how a sealed field looks where the events come from (CSV cells are text).
-    `anchor`: a trusted (sequence, hash) from the checkpoint, which the chain must reach.
+    `anchors`: trusted sequence -> hash from the checkpoint and its history, each of which the
+    chain must still hold.
     """
 
     key: str
     complete: bool = True
     render: Callable = same
-    anchor: tuple[int, str] | None = None
+    anchors: Mapping[int, str] = field(default_factory=dict)
     report: Report = field(default_factory=Report)
     _claims: dict[int, list[tuple[int, str]]] = field(default_factory=dict)
 
@@ -185,32 +195,34 @@ class ChainCheck:
 
     def add(self, event: StoredEvent) -> bool:
         """Check one event; False once a problem is found (then stop feeding)."""
-        if self.report.problem is None:
+        report = self.report
+        if report.ok:
             try:
-                self.report.problem = self._check(event)
+                problem = self._check(event)
             except (AttributeError, KeyError, TypeError, ValueError) as error:  # stored values are not sealed
-                self.report.problem = Problem(event.sequence, EDITED, f"it is malformed ({error})")
-            if self.report.problem is None:
-                report = self.report
+                problem = Problem(event.sequence, EDITED, f"it is malformed ({error})")
+            if problem is not None:
+                report.problems.append(problem)
+            else:
                 report.events += 1
                 report.first = report.first or event.sequence
                 report.head, report.head_hash = event.sequence, event.hash
-        return self.report.problem is None
+        return report.ok
 
     def finish(self) -> Report:
         report = self.report
-        if report.problem is None and self.complete and self._claims:
+        if report.ok and self.complete and self._claims:
             redacted_in = min(self._claims)
             sequence, name = self._claims[redacted_in][0]
-            report.problem = Problem(sequence, EDITED, f"the value of {name!r} was removed, but event "
-                                     f"{redacted_in}, which it names as its redaction, does not exist")
-        if report.problem is None and self.anchor is not None:
-            sequence, _ = self.anchor
-            head = report.head or 0
-            if sequence > head:
-                report.problem = Problem(head + 1, TRUNCATED, f"the checkpoint records event {sequence} but the "
-                                         f"chain ends at {head}: events {head + 1}–{sequence} were removed")
-            report.checkpoint = sequence
+            report.problems.append(Problem(sequence, EDITED, f"the value of {name!r} was removed, but event "
+                                           f"{redacted_in}, which it names as its redaction, does not exist"))
+        if report.ok and self.anchors:
+            last, head = max(self.anchors), report.head or 0
+            if last > head:
+                gone = (f"the trail is empty, but the checkpoint records events 1–{last}" if not head else
+                        f"the checkpoint records event {last} but the chain ends at {head}: "
+                        f"events {head + 1}–{last} were removed")
+                report.problems.append(Problem(head + 1, TRUNCATED, gone))
         return report
 
     def _check(self, event: StoredEvent) -> Problem | None:
@@ -280,6 +292,9 @@ class ChainCheck:
         return None
 
     def _check_anchor(self, event: StoredEvent) -> Problem | None:
-        if self.anchor is not None and self.anchor[0] == event.sequence and self.anchor[1] != event.hash:
-            return Problem(event.sequence, EDITED, "its hash differs from the one the checkpoint recorded")
+        recorded = self.anchors.get(event.sequence)
+        if recorded is not None and recorded != event.hash:
+            return Problem(event.sequence, REGROWN, f"it is not the event the checkpoint recorded (hash "
+                           f"{recorded[:16]}, now {event.hash[:16]}): the events up to it were deleted "
+                           "and the chain grew again")
         return None

@@ -131,7 +131,7 @@ def verify_export(text: str, key: str) -> Report:
         if header.get("format") != EXPORT_FORMAT:
             raise ValueError("its header does not name the audit export format")
     except (ValueError, KeyError, TypeError, AttributeError) as error:
-        return Report(problem=Problem(None, EDITED, f"this is not a readable audit export ({error})"))
+        return Report(problems=[Problem(None, EDITED, f"this is not a readable audit export ({error})")])
     check = ChainCheck(key, complete=bool(header.get("complete")), render=render)
     sealer = Sealer(key, header)
     for event in events:
@@ -140,12 +140,12 @@ def verify_export(text: str, key: str) -> Report:
             return check.finish()
     report = check.finish()
     if report.ok and header.get("key_id") != key_id(key):
-        report.problem = Problem(None, BAD_KEY, f"the export was sealed with key {header.get('key_id')}, "
-                                                f"not the configured AUDIT_KEY ({key_id(key)})")
+        report.problems.append(Problem(None, BAD_KEY, f"the export was sealed with key {header.get('key_id')}, "
+                                                      f"not the configured AUDIT_KEY ({key_id(key)})"))
     elif report.ok and not hmac.compare_digest(str(seal), sealer.hexdigest()):
-        report.problem = Problem(None, EDITED, "the export's seal does not match: events were added, removed "
-                                               "or reordered in the file, or its header was changed")
+        report.problems.append(Problem(None, EDITED, "the export's seal does not match: events were added, "
+                                                     "removed or reordered in the file, or its header was changed"))
     elif report.ok and header.get("complete") and (report.head or 0) != header.get("through"):
-        report.problem = Problem((report.head or 0) + 1, TRUNCATED,
-                                 f"the export should run through event {header.get('through')}")
+        report.problems.append(Problem((report.head or 0) + 1, TRUNCATED,
+                                       f"the export should run through event {header.get('through')}"))
     return report

@@ -3,14 +3,17 @@
 - The backstop: every insert, update or delete of an `Audited` row is noted at flush; at
   commit, a change that no `record()` in the same transaction covered (its row or the row
   that owns it) is written as `<table>.changed_unrecorded` with its old and new values.
-- The checkpoint moves forward after each commit that added events.
+- The checkpoint moves forward after each commit that added events, never past an event the
+  chain no longer holds (then it says so in the log, and verify fails).
 - Rate-limit refusals are audited; every response carries its X-Request-ID.
 """
 from flask import Flask, current_app, request
 from sqlalchemy import event, inspect, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import object_session
 
 from ideas.audit import checkpoint
+from ideas.audit.queries import hash_at
 from ideas.audit.writer import STATE, Unrecorded, actor_details, append, record_refusal, request_id, \
     transaction_audit
 from ideas.database import Audited, db, row_id
@@ -110,8 +113,11 @@ def _advance_checkpoint(session):
         return
     try:
         checkpoint.advance(current_app.config["AUDIT_CHECKPOINT_PATH"], current_app.config["AUDIT_KEY"],
-                           *audit.head)
-    except OSError:  # the events are committed; a lagging checkpoint only weakens truncation checks
+                           *audit.head, hash_at=hash_at)
+    except checkpoint.Refused as refusal:  # the events are committed; the checkpoint stays put, so verify fails
+        current_app.logger.critical("AUDIT TRAIL TAMPERED WITH: the checkpoint refused to move to event %s: %s",
+                                    audit.head[0], refusal)
+    except (OSError, SQLAlchemyError):  # the events are committed; a lagging checkpoint only weakens truncation checks
         current_app.logger.exception("audit checkpoint not written")
 
 

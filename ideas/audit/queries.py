@@ -117,3 +117,9 @@ def _stored_value(value) -> StoredValue:
         redacted_at=value.redacted_at and utc_text(value.redacted_at),
         redacted_by=value.redacted_by_id, redacted_in=value.redacted_in,
     )
+
+
+def hash_at(sequence: int) -> str | None:
+    """The chain's hash of one event now, on a connection of its own (the session may have just committed)."""
+    with db.engine.connect() as connection:
+        return connection.scalar(select(AuditEvent.hash).where(AuditEvent.sequence == sequence))
