@@ -15,7 +15,7 @@ from ideas.review.rules import CRITERIA, TRIAGE
 IDEA_FIELDS = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
 HAZARD_FIELDS = ("description", "severity", "likelihood", "mitigation", "owner")
 MEASURE_FIELDS = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target",
-                  "stop_threshold", "stop_direction")
+                  "stop_threshold", "stop_direction", "stop_on_signal", "proportion")
 
 
 def _plain(value: object) -> object:

@@ -126,4 +126,6 @@ class Measure(IdeaPart, db.Model):
     target: Mapped[float]
     stop_threshold: Mapped[float | None]
     stop_direction: Mapped[StopDirection | None] = mapped_column(string_enum(StopDirection))
+    stop_on_signal: Mapped[bool] = mapped_column(default=False)  # a special-cause signal also stops it
+    proportion: Mapped[bool] = mapped_column(default=False)  # observed as numerator / denominator
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,1 @@
+"""The running pilot: PDSA cycles, observations per measure, chart phases and settings."""
