@@ -15,7 +15,8 @@ from ideas.pipeline.workflow import Stage
 from ideas.review import operations as review_ops
 from ideas.review.queries import plan_of
 from tests.support.ideas import idea_events
-from tests.support.pilots import add_observations, hospital_today, measure_named, running_pilot
+from ideas.pilots.operations import hospital_today
+from tests.support.pilots import add_observations, measure_named, running_pilot
 
 pytestmark = pytest.mark.usefixtures("no_second_factor")
 

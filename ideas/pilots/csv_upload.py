@@ -36,8 +36,8 @@ class FileTooLarge(UploadRefused):
 def read_rows(data: bytes, proportion: bool) -> list[tuple[int, dict[str, str]]]:
     """Each observation row as (line number, {column: cell}); UploadRefused for a file unfit to read."""
     if len(data) > MAX_BYTES:
-        raise FileTooLarge([f"The file is {len(data) // 1024:,} KiB; the limit is {MAX_BYTES // 1024} KiB "
-                            f"(about {MAX_ROWS:,} rows). Split it and upload the parts."])
+        raise FileTooLarge([f"The file is larger than the limit of {MAX_BYTES // 1024} KiB (about {MAX_ROWS:,} "
+                            "rows). Split it and upload the parts."])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -113,9 +113,14 @@ class DateWindow:
         return day
 
 
+def hospital_today() -> date:
+    """Today on the hospital's clock: observations count in local days."""
+    return local_today(get_setting("time_zone"))
+
+
 def date_window(idea: Idea) -> DateWindow:
     """Up to today (local), from a year before the planned start (baseline data), or a year before today."""
-    today = local_today(get_setting("time_zone"))
+    today = hospital_today()
     start = db.session.scalar(select(PilotPlan.planned_start).where(PilotPlan.idea_id == idea.id))
     return DateWindow((start or today) - timedelta(days=BASELINE_DAYS), today)
 

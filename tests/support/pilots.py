@@ -4,22 +4,20 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ideas.accounts.models import User
-from ideas.clock import local_today
 from ideas.database import db
 from ideas.pilots.models import Observation
 from ideas.pilots.operations import add_observation
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import Stage
 from ideas.review.models import Measure
-from ideas.settings import get_setting
 from tests.support.ideas import make_idea
 
 
 def add_observations(measure: Measure, values: list[float | tuple[int, int]], *, start: date, actor: User,
                      step_days: int = 1) -> list[Observation]:
-    """One observation a value (a number, or (numerator, denominator) for a proportion), `step_days` apart
-    from `start`; committed. Days may not be after the hospital's today, nor over a year before the planned
-    start: `start=local_today(...) - timedelta(days=len(values))` always fits."""
+    """Each value (a number, or (numerator, denominator)) observed `step_days` apart from `start`; committed."""
+    # Days may not be after the hospital's today (`hospital_today()` in ideas/pilots/operations.py) nor over
+    # a year before the planned start: `start=hospital_today() - timedelta(days=len(values))` always fits.
     idea = db.session.get(Idea, measure.idea_id)
     added = []
     for i, value in enumerate(values):
@@ -29,11 +27,6 @@ def add_observations(measure: Measure, values: list[float | tuple[int, int]], *,
         added.append(add_observation(idea, actor, measure.id, {"observed_on": day, **fields}))
     db.session.commit()
     return added
-
-
-def hospital_today() -> date:
-    """Today on the hospital's clock, the last day an observation may carry."""
-    return local_today(get_setting("time_zone"))
 
 
 def running_pilot(people: dict, members: list[User], **fields) -> Idea:
