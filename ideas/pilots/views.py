@@ -66,6 +66,12 @@ def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
                            may_record=_recording(idea), latest=LATEST, max_rows=MAX_ROWS), status
 
 
+@bp.app_template_global()
+def has_pilot(idea: Idea) -> bool:
+    """Whether the idea page links to the pilot records (from pilot onward)."""
+    return idea.stage in HAS_PILOT
+
+
 @bp.get("/<int:idea_id>/pilot")
 @login_required
 def page(idea_id: int):
@@ -188,7 +194,8 @@ def _observation_page(idea: Idea, observation: Observation, status: int = 200, c
     return render_template("pilots/observation.html", idea=idea, observation=observation,
                            measure=observation.measure, may_record=_recording(idea),
                            correction=correction or CorrectionForm(formdata=None, data=data),
-                           removal=removal or RemovalForm(formdata=None, data={"version": observation.version})
+                           removal=removal or RemovalForm(formdata=None, prefix="remove",
+                                                              data={"version": observation.version})
                            ), status
 
 
@@ -233,7 +240,7 @@ def remove(idea_id: int, observation_id: int):
     idea = pilot_idea(idea_id)
     row = _observation(idea, observation_id)
     measure_id = row.measure_id
-    form = RemovalForm()
+    form = RemovalForm(prefix="remove")
     if not form.validate_on_submit():
         abort(400)
     refusal = attempt(form, lambda: ops.remove_observation(idea, current_user, row.id, form.reason.data,
