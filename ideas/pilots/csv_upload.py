@@ -33,8 +33,8 @@ class FileTooLarge(UploadRefused):
     status = 413
 
 
-def read_rows(data: bytes, proportion: bool) -> list[tuple[int, dict[str, str]]]:
-    """Each observation row as (line number, {column: cell}); UploadRefused for a file unfit to read."""
+def read_rows(data: bytes, proportion: bool) -> tuple[list[tuple[int, dict[str, str]]], list[tuple[int, str]]]:
+    """Rows as (line, {column: cell}) and misshapen lines as (line, problem); UploadRefused if unfit to read."""
     if len(data) > MAX_BYTES:
         raise FileTooLarge([f"The file is larger than the limit of {MAX_BYTES // 1024} KiB (about {MAX_ROWS:,} "
                             "rows). Split it and upload the parts."])
@@ -59,11 +59,15 @@ def read_rows(data: bytes, proportion: bool) -> list[tuple[int, dict[str, str]]]
     if len(rows) > MAX_ROWS:
         raise UploadRefused([f"The file has {len(rows):,} rows; the limit is {MAX_ROWS:,}. Split it and upload the "
                              "parts."])
-    problems = [f"Line {line}: {len(row)} cells where the header has {len(header)}."
-                for line, row in rows if len(row) != len(header)]
-    if problems:
-        raise UploadRefused(problems)
-    return [(line, dict(zip(header, (cell.strip() for cell in row), strict=True))) for line, row in rows]
+    needed = len(expected_header(proportion))  # an optional note may be left off a row
+    shaped, problems = [], []
+    for line, row in rows:
+        if needed <= len(row) <= len(header):
+            cells = (cell.strip() for cell in row + [""] * (len(header) - len(row)))
+            shaped.append((line, dict(zip(header, cells, strict=True))))
+        else:
+            problems.append((line, f"{len(row)} cells where the header has {len(header)}."))
+    return shaped, problems
 
 
 def _header(line: int, row: list[str], proportion: bool) -> list[str]:

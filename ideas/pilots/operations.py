@@ -227,14 +227,15 @@ def upload_observations(idea: Idea, actor: User, measure_id: int, data: bytes, f
     _allowed(idea, actor)
     measure = _measure(idea, measure_id)
     window = date_window(idea)
-    checked, problems = [], []
-    for line, cells in read_rows(data, measure.proportion):
+    rows, problems = read_rows(data, measure.proportion)
+    checked = []
+    for line, cells in rows:
         try:
             checked.append(observation_values(measure, _cells(cells), window))
         except Invalid as refusal:
-            problems.append(f"Line {line}: {refusal.message}")
+            problems.append((line, refusal.message))
     if problems:
-        raise UploadRefused(problems)
+        raise UploadRefused([f"Line {line}: {problem}" for line, problem in sorted(problems)])
     observations = [Observation(idea_id=idea.id, measure_id=measure.id, recorded_by_id=actor.id, **values)
                     for values in checked]
     db.session.add_all(observations)
