@@ -16,7 +16,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.views import visible_idea
 from ideas.review.models import Measure
 from ideas.review.queries import measures_of
-from ideas.web import attempt, form_status, render
+from ideas.web import attempt, form_status
 
 bp = Blueprint("pilots", __name__, url_prefix="/ideas")
 
@@ -217,35 +217,31 @@ def _stale(form, refusal: Refusal, observation: Observation) -> None:
         form.version.data = observation.version  # warned: sending again applies it to the current value
 
 
-@bp.post("/<int:idea_id>/observations/<int:observation_id>/correct")
-@login_required
-def correct(idea_id: int, observation_id: int):
+def _change(idea_id: int, observation_id: int, form, change, message: str, slot: str):
+    """Correct or remove (`change(idea, row, form)`): back to the measure, or the page with the refused form."""
     idea = pilot_idea(idea_id)
     row = _observation(idea, observation_id)
     measure_id = row.measure_id
-    form = CorrectionForm()
     if not form.validate_on_submit():
         abort(400)
-    fields = _fields(form)
-    refusal = attempt(form, lambda: ops.correct_observation(idea, current_user, row.id, fields, form.version.data))
+    refusal = attempt(form, lambda: change(idea, row, form))
     if refusal is None:
-        return _done(idea, "Observation corrected. The old value stays in the audit trail.", measure_id)
+        return _done(idea, message, measure_id)
     _stale(form, refusal, row)
-    return _observation_page(idea, row, refusal.status, correction=form)
+    return _observation_page(idea, row, refusal.status, **{slot: form})
+
+
+@bp.post("/<int:idea_id>/observations/<int:observation_id>/correct")
+@login_required
+def correct(idea_id: int, observation_id: int):
+    return _change(idea_id, observation_id, CorrectionForm(), lambda idea, row, form: ops.correct_observation(
+        idea, current_user, row.id, _fields(form), form.version.data),
+        "Observation corrected. The old value stays in the audit trail.", "correction")
 
 
 @bp.post("/<int:idea_id>/observations/<int:observation_id>/remove")
 @login_required
 def remove(idea_id: int, observation_id: int):
-    idea = pilot_idea(idea_id)
-    row = _observation(idea, observation_id)
-    measure_id = row.measure_id
-    form = RemovalForm(prefix="remove")
-    if not form.validate_on_submit():
-        abort(400)
-    refusal = attempt(form, lambda: ops.remove_observation(idea, current_user, row.id, form.reason.data,
-                                                           form.version.data))
-    if refusal is None:
-        return _done(idea, "Observation removed. Its values stay in the audit trail.", measure_id)
-    _stale(form, refusal, row)
-    return _observation_page(idea, row, refusal.status, removal=form)
+    return _change(idea_id, observation_id, RemovalForm(prefix="remove"), lambda idea, row, form: ops.remove_observation(
+        idea, current_user, row.id, form.reason.data, form.version.data),
+        "Observation removed. Its values stay in the audit trail.", "removal")

@@ -37,3 +37,4 @@ def running_pilot(people: dict, members: list[User], **fields) -> Idea:
 
 def measure_named(idea: Idea, name: str) -> Measure:
     return db.session.scalar(select(Measure).where(Measure.idea_id == idea.id, Measure.name == name))
+

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ideas.accounts.models import Role
 from ideas.database import db
 from ideas.pilots.models import Observation, PdsaCycle
 from ideas.pilots.operations import hospital_today
@@ -20,22 +19,6 @@ pytestmark = pytest.mark.usefixtures("no_second_factor")
 HTMX = {"HX-Request": "true"}
 KINDS = ["submitter", "co_author", "mentor", "other_mentor", "committee", "admin", "stranger"]
 TEAM = {"submitter", "co_author", "mentor"}
-
-
-@pytest.fixture
-def members(people, create_user):
-    return [people["committee"], create_user(Role.COMMITTEE, name="Ravi Patel"),
-            create_user(Role.COMMITTEE, name="Lena Novak")]
-
-
-@pytest.fixture
-def idea(people, members):
-    return running_pilot(people, members)
-
-
-@pytest.fixture
-def falls(idea):
-    return measure_named(idea, "Night-time falls")
 
 
 def post(client, path: str, data: dict, page: str, **kwargs):

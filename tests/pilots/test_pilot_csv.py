@@ -5,47 +5,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ideas.accounts.models import Role
 from ideas.database import db
 from ideas.pilots.csv_upload import MAX_BYTES, MAX_ROWS
 from ideas.pilots.models import Observation
 from ideas.pilots.operations import hospital_today
-from ideas.pilots.signals import observations_changed
 from tests.conftest import page_token, sign_in
 from tests.support.ideas import idea_events
-from tests.support.pilots import measure_named, running_pilot
 
 pytestmark = pytest.mark.usefixtures("no_second_factor")
-
-
-@pytest.fixture
-def idea(people, create_user):
-    return running_pilot(people, [people["committee"], create_user(Role.COMMITTEE), create_user(Role.COMMITTEE)])
-
-
-@pytest.fixture
-def falls(idea):
-    return measure_named(idea, "Night-time falls")
-
-
-@pytest.fixture
-def checklist(idea):
-    measure = measure_named(idea, "Checklist done")
-    measure.proportion = True
-    db.session.commit()
-    return measure
-
-
-@pytest.fixture
-def heard():
-    calls = []
-
-    def receiver(measure, actor):
-        calls.append((measure.id, actor.id))
-
-    observations_changed.connect(receiver)
-    yield calls
-    observations_changed.disconnect(receiver)
 
 
 def day(days_ago: int, fmt: str = "%Y-%m-%d") -> str:

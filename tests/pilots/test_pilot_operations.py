@@ -5,58 +5,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from ideas.accounts.models import Role
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots import operations as ops
 from ideas.pilots.models import Observation, PdsaCycle
-from ideas.pilots.signals import observations_changed
 from ideas.pipeline.workflow import Stage
 from ideas.review import operations as review_ops
 from ideas.review.queries import plan_of
 from tests.support.ideas import idea_events
 from ideas.pilots.operations import hospital_today
-from tests.support.pilots import add_observations, measure_named, running_pilot
+from tests.support.pilots import add_observations, running_pilot
 
 pytestmark = pytest.mark.usefixtures("no_second_factor")
-
-
-@pytest.fixture
-def members(people, create_user):
-    return [people["committee"], create_user(Role.COMMITTEE, name="Ravi Patel"),
-            create_user(Role.COMMITTEE, name="Lena Novak")]
-
-
-@pytest.fixture
-def idea(people, members):
-    return running_pilot(people, members)
-
-
-@pytest.fixture
-def falls(idea):
-    return measure_named(idea, "Night-time falls")
-
-
-@pytest.fixture
-def checklist(idea):
-    """The process measure, observed as a proportion (patients with the checklist of patients on the ward)."""
-    measure = measure_named(idea, "Checklist done")
-    measure.proportion = True
-    db.session.commit()
-    return measure
-
-
-@pytest.fixture
-def heard():
-    """Every `observations_changed` the operations send: (measure id, actor id)."""
-    calls = []
-
-    def receiver(measure, actor):
-        calls.append((measure.id, actor.id))
-
-    observations_changed.connect(receiver)
-    yield calls
-    observations_changed.disconnect(receiver)
 
 
 def actions(idea) -> list[str]:
