@@ -74,9 +74,10 @@ def a_value(name: str, value: object) -> float:
         number = float(str(value).strip().replace(",", ""))
     except ValueError:
         number = math.nan
-    if not math.isfinite(number) or abs(number) > VALUE_LIMIT:
-        raise Invalid(f"{LABELS[name]}: “{_shown(value)}” is not a number between −1,000,000,000 and "
-                      "1,000,000,000.", field=name)
+    if not math.isfinite(number):
+        raise Invalid(f"{LABELS[name]}: “{_shown(value)}” is not a number.", field=name)
+    if abs(number) > VALUE_LIMIT:
+        raise Invalid(f"{LABELS[name]}: {_shown(value)} is beyond ±1,000,000,000; check the figure.", field=name)
     return number
 
 

@@ -74,7 +74,7 @@ def test_every_bad_line_is_named_and_nothing_is_saved(client, people, idea, fall
     assert "Line 5: Date:" in html and "in the future" in html
     assert "Line 6: Value: “nan” is not a number" in html
     assert "Line 7: 3 cells where the header has 2." in html
-    assert "Line 8: Value: “1e99” is not a number" in html and "Line 9" not in html
+    assert "Line 8: Value: 1e99 is beyond ±1,000,000,000" in html and "Line 9" not in html
     assert saved() == 0 and heard == []
 
 

@@ -138,7 +138,7 @@ def test_an_added_row_answers_the_measure_with_a_fresh_focused_row(client, peopl
 
 
 @pytest.mark.parametrize("value, message", [
-    ("nan", "not a number"), ("inf", "not a number"), ("1e308", "not a number"), ("4\x00", "not a number"),
+    ("nan", "not a number"), ("inf", "not a number"), ("1e308", "beyond ±1,000,000,000"), ("4\x00", "not a number"),
     ("9" * 400, "not a number"), ("", "give the number observed"),
 ])
 def test_a_bad_value_answers_422_naming_the_field_and_keeping_the_row(client, people, idea, falls, value, message):
@@ -150,7 +150,7 @@ def test_a_bad_value_answers_422_naming_the_field_and_keeping_the_row(client, pe
     assert response.status_code == 422 and message in html
     assert f'id="m{falls.id}-value-error"' in html and "kept note" in html
     assert re.search(rf'autofocus[^>]*id="m{falls.id}-value"|id="m{falls.id}-value"[^>]*autofocus', html)
-    assert count(Observation) == 0
+    assert count(Observation) == 0 and "observation.added" not in [e.action for e in idea_events(idea)]
 
 
 def test_a_future_day_is_refused_without_htmx_on_the_whole_page(client, people, idea, falls):
