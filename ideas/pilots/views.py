@@ -47,7 +47,7 @@ def _add_form(measure: Measure, posted: bool = False) -> ObservationForm:
     return ObservationForm(formdata=None, prefix=prefix, data={"observed_on": ops.hospital_today().isoformat()})
 
 
-def _measure_context(idea: Idea, measure: Measure, observations: list, count: int, **forms) -> dict:
+def _measure_context(measure: Measure, observations: list, count: int, **forms) -> dict:
     return {"measure": measure, "observations": observations, "count": count,
             "add_form": forms.get("add_form") or _add_form(measure),
             "upload_form": forms.get("upload_form") or UploadForm(formdata=None, prefix=f"u{measure.id}"),
@@ -60,7 +60,7 @@ def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
     measure_forms = measure_forms or {}
     every_of = request.args.get("all", type=int)
     observations, counts = latest_observations(idea.id, every_of), observation_counts(idea.id)
-    sections = [_measure_context(idea, m, observations.get(m.id, []), counts.get(m.id, 0),
+    sections = [_measure_context(m, observations.get(m.id, []), counts.get(m.id, 0),
                                  **measure_forms.get(m.id, {})) for m in measures_of(idea.id)]
     return render_template("pilots/page.html", idea=idea, cycles=cycles_of(idea.id), sections=sections,
                            may_record=_recording(idea), latest=LATEST, max_rows=MAX_ROWS), status
@@ -134,7 +134,7 @@ def _measure_answer(idea: Idea, measure: Measure, status: int = 200, **forms):
     if htmx:
         observations = latest_observations(idea.id, request.args.get("all", type=int)).get(measure.id, [])
         count = observation_counts(idea.id).get(measure.id, 0)
-        context = _measure_context(idea, measure, observations, count, **forms)
+        context = _measure_context(measure, observations, count, **forms)
         return render_template("pilots/_measure.html", idea=idea, may_record=_recording(idea), latest=LATEST,
                                max_rows=MAX_ROWS, focus=True, **context), status
     return _page(idea, status, {measure.id: forms})
