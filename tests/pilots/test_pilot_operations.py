@@ -1,16 +1,20 @@
 """The pilot's records through the operations: who records, each validation, audit events and the signal."""
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots import operations as ops
+from ideas.pilots.csv_upload import UploadRefused, read_rows
 from ideas.pilots.models import Observation, PdsaCycle
 from ideas.pipeline.workflow import Stage
 from ideas.review import operations as review_ops
+from ideas.review.models import Measure
 from ideas.review.queries import plan_of
 from tests.support.ideas import idea_events
 from ideas.pilots.operations import hospital_today
@@ -270,3 +274,28 @@ def test_a_stale_pdsa_save_is_a_conflict(people, idea):
     refused(Conflict, lambda: ops.update_pdsa(idea, people["submitter"], cycle.id, {**CYCLE, "study": "Second."}, 1),
             field="version")
     assert db.session.get(PdsaCycle, cycle.id).study == "First."
+
+
+# --- whatever is typed or uploaded: a value or a named refusal, never a crash ------------------------------
+
+@given(fields=st.dictionaries(st.sampled_from(["observed_on", "value", "numerator", "denominator", "note"]),
+                              st.one_of(st.text(), st.floats(), st.integers(), st.none())),
+       proportion=st.booleans())
+def test_any_observation_input_is_stored_or_refused_with_its_field(fields, proportion):
+    window = ops.DateWindow(date(2026, 1, 1), date(2026, 12, 1))
+    try:
+        values = ops.observation_values(Measure(proportion=proportion), fields, window)
+    except Invalid as refusal:
+        assert refusal.field in {"observed_on", "value", "numerator", "denominator", "note"}
+    else:
+        assert window.earliest <= values["observed_on"] <= window.latest
+
+
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)), proportion=st.booleans())
+def test_any_file_is_read_or_refused_with_its_reasons(data, proportion):
+    try:
+        rows, problems = read_rows(data, proportion)
+    except UploadRefused as refusal:
+        assert refusal.problems and refusal.field == "file"
+    else:
+        assert rows or problems
