@@ -86,7 +86,7 @@ def a_count(name: str, value: object) -> int:
     if value in (None, ""):
         raise Invalid(f"{LABELS[name]}: give a whole number.", field=name)
     raw = str(value).strip().replace(",", "")
-    if not raw.isdigit() or int(raw) > COUNT_LIMIT:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > COUNT_LIMIT:
         raise Invalid(f"{LABELS[name]}: “{_shown(value)}” is not a whole number from 0 to 1,000,000,000.",
                       field=name)
     return int(raw)

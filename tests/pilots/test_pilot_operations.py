@@ -136,6 +136,7 @@ def test_a_day_is_iso_or_day_first_as_uk_wards_write_it(people, idea, falls):
     ("1.5", "8", "numerator", "whole number"), ("-1", "8", "numerator", "whole number"),
     ("1", "", "denominator", "give a whole number"), ("", "8", "numerator", "give a whole number"),
     ("1", "10000000000", "denominator", "whole number"), ("1", "nan", "denominator", "whole number"),
+    ("٣", "8", "numerator", "whole number"), ("1", "0" * 400 + "8", "denominator", "whole number"),
 ])
 def test_a_proportion_needs_whole_numbers_with_the_numerator_within_the_denominator(
         people, idea, checklist, numerator, denominator, field, message):
