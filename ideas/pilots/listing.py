@@ -1,5 +1,5 @@
 """What the pilot page lists: PDSA cycles newest first, and each measure's latest observations."""
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ideas.database import db
@@ -12,11 +12,6 @@ def cycles_of(idea_id: int) -> list[PdsaCycle]:
     return list(db.session.scalars(select(PdsaCycle).where(PdsaCycle.idea_id == idea_id)
                                    .order_by(PdsaCycle.started_on.desc(), PdsaCycle.id.desc())))
 
-
-def has_records(idea_id: int) -> bool:
-    """Whether the idea has a PDSA cycle or an observation (kept, and shown, when the idea leaves the pilot)."""
-    return bool(db.session.scalar(select(
-        exists().where(PdsaCycle.idea_id == idea_id) | exists().where(Observation.idea_id == idea_id))))
 
 
 def latest_observations(idea_id: int, every_of: int | None = None) -> dict[int, list[Observation]]:

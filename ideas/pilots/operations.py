@@ -154,8 +154,7 @@ def _allowed(idea: Idea, actor: User) -> None:
         return
     if not is_pilot_team(facts, who):
         raise Forbidden("Only the pilot team (the submitter, co-authors and the assigned mentor) records the pilot.")
-    raise Invalid(f"The idea is {idea.stage.phrase}: its pilot records are kept as they were and can no longer "
-                  "change.")
+    raise Invalid(f"The idea is {idea.stage.phrase}: pilot records change only while its pilot runs.")
 
 
 # --- PDSA cycles ---------------------------------------------------------------------------------

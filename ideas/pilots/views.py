@@ -9,7 +9,7 @@ from ideas.pilots import operations as ops
 from ideas.pilots.access import HAS_PILOT, may_record
 from ideas.pilots.csv_upload import MAX_BYTES, MAX_ROWS, UploadRefused, expected_header
 from ideas.pilots.forms import CorrectionForm, ObservationForm, PdsaForm, RemovalForm, UploadForm
-from ideas.pilots.listing import LATEST, cycles_of, has_records, latest_observations, observation_counts
+from ideas.pilots.listing import LATEST, cycles_of, latest_observations, observation_counts
 from ideas.pilots.models import Observation, PdsaCycle
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
@@ -21,18 +21,11 @@ from ideas.web import attempt, form_status
 bp = Blueprint("pilots", __name__, url_prefix="/ideas")
 
 
-def pilot_idea(idea_id: int) -> Idea:
-    """The idea, when this user may see it and it has a pilot (or records kept from one); else 404."""
-    idea = visible_idea(idea_id)
-    if idea.stage not in HAS_PILOT and not has_records(idea.id):
-        abort(404)
-    return idea
-
-
 def _measure(idea: Idea, measure_id: int) -> Measure:
+    """The idea's measure; one that is not (or no longer) in its plan is a conflict, as a removed row is."""
     measure = db.session.get(Measure, measure_id)
     if measure is None or measure.idea_id != idea.id:
-        abort(404)
+        raise Conflict("That measure is not in this idea's pilot plan (someone may have removed it).")
     return measure
 
 
@@ -63,7 +56,8 @@ def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
     sections = [_measure_context(m, observations.get(m.id, []), counts.get(m.id, 0),
                                  **measure_forms.get(m.id, {})) for m in measures_of(idea.id)]
     return render_template("pilots/page.html", idea=idea, cycles=cycles_of(idea.id), sections=sections,
-                           may_record=_recording(idea), latest=LATEST, max_rows=MAX_ROWS), status
+                           may_record=_recording(idea), has_pilot=has_pilot(idea), latest=LATEST,
+                           max_rows=MAX_ROWS), status
 
 
 @bp.app_template_global()
@@ -75,7 +69,7 @@ def has_pilot(idea: Idea) -> bool:
 @bp.get("/<int:idea_id>/pilot")
 @login_required
 def page(idea_id: int):
-    return _page(pilot_idea(idea_id))
+    return _page(visible_idea(idea_id))
 
 
 # --- PDSA cycles -----------------------------------------------------------------------------------
@@ -91,7 +85,7 @@ def _cycle_page(idea: Idea, form: PdsaForm, cycle: PdsaCycle | None, status: int
 @bp.route("/<int:idea_id>/pilot/cycles/new", methods=["GET", "POST"])
 @login_required
 def new_cycle(idea_id: int):
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     form = PdsaForm()
     if form.validate_on_submit():
         if attempt(form, lambda: ops.record_pdsa(idea, current_user, _fields(form))) is None:
@@ -103,9 +97,11 @@ def new_cycle(idea_id: int):
 @bp.route("/<int:idea_id>/pilot/cycles/<int:cycle_id>", methods=["GET", "POST"])
 @login_required
 def edit_cycle(idea_id: int, cycle_id: int):
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     cycle = db.session.get(PdsaCycle, cycle_id)
     if cycle is None or cycle.idea_id != idea.id:
+        if request.method == "POST":
+            raise Conflict("That PDSA cycle is not in this pilot (someone may have removed it).")
         abort(404)
     data = None
     if request.method == "GET":
@@ -143,11 +139,11 @@ def _measure_answer(idea: Idea, measure: Measure, status: int = 200, **forms):
 @bp.post("/<int:idea_id>/measures/<int:measure_id>/observations")
 @login_required
 def add_observation(idea_id: int, measure_id: int):
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     measure = _measure(idea, measure_id)
     form = _add_form(measure, posted=True)
     if not form.validate_on_submit():
-        abort(400)
+        return _measure_answer(idea, measure, 422, add_form=form)
     refusal = attempt(form, lambda: ops.add_observation(idea, current_user, measure.id, _fields(form)))
     if refusal:
         return _measure_answer(idea, measure, refusal.status, add_form=form)
@@ -160,14 +156,13 @@ def add_observation(idea_id: int, measure_id: int):
 @bp.post("/<int:idea_id>/measures/<int:measure_id>/observations/upload")
 @login_required
 def upload(idea_id: int, measure_id: int):
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     measure = _measure(idea, measure_id)
     form = UploadForm(prefix=f"u{measure.id}")
-    if not form.validate_on_submit():
-        abort(400)
     file = form.file.data
-    if not file or not getattr(file, "filename", ""):
+    if form.validate_on_submit() and not getattr(file, "filename", ""):
         form.file.errors = ["Choose a CSV file to upload."]
+    if form.errors:
         return _page(idea, 422, {measure.id: {"upload_form": form}})
     data = file.read(MAX_BYTES + 1)  # enough to know it is too large
     added = []
@@ -181,8 +176,11 @@ def upload(idea_id: int, measure_id: int):
 
 
 def _observation(idea: Idea, observation_id: int) -> Observation:
+    """The idea's observation: missing, 404 to read it, a conflict to change it (someone removed it)."""
     observation = db.session.get(Observation, observation_id)
     if observation is None or observation.idea_id != idea.id:
+        if request.method == "POST":
+            raise Conflict("That observation is no longer there: someone else removed it.")
         abort(404)
     return observation
 
@@ -202,7 +200,7 @@ def _observation_page(idea: Idea, observation: Observation, status: int = 200, c
 @bp.get("/<int:idea_id>/observations/<int:observation_id>")
 @login_required
 def observation(idea_id: int, observation_id: int):
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     return _observation_page(idea, _observation(idea, observation_id))
 
 
@@ -219,11 +217,11 @@ def _stale(form, refusal: Refusal, observation: Observation) -> None:
 
 def _change(idea_id: int, observation_id: int, form, change, message: str, slot: str):
     """Correct or remove (`change(idea, row, form)`): back to the measure, or the page with the refused form."""
-    idea = pilot_idea(idea_id)
+    idea = visible_idea(idea_id)
     row = _observation(idea, observation_id)
     measure_id = row.measure_id
     if not form.validate_on_submit():
-        abort(400)
+        return _observation_page(idea, row, 422, **{slot: form})
     refusal = attempt(form, lambda: change(idea, row, form))
     if refusal is None:
         return _done(idea, message, measure_id)

@@ -114,13 +114,13 @@ def test_the_limit_is_on_the_bytes_read(client, people, idea, falls):
     assert len(b"date,value\n" + b"2026-11-01,1\n" * (MAX_ROWS + 1)) < MAX_BYTES  # the row limit is its own check
 
 
-def test_an_unknown_measure_answers_404(client, people, idea, falls):
+def test_an_unknown_measure_is_named(client, people, idea, falls):
     sign_in(client, people["submitter"])
     response = client.post(f"/ideas/{idea.id}/measures/999/observations/upload",
                            data={"csrf_token": page_token(client, f"/ideas/{idea.id}/pilot"),
                                  "u999-file": (io.BytesIO(b"date,value\n"), "x.csv")},
                            content_type="multipart/form-data")
-    assert response.status_code == 404
+    assert response.status_code == 409 and "not in this idea" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", ["committee", "other_mentor", "stranger", "admin"])

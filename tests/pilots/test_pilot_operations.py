@@ -71,7 +71,7 @@ def test_records_are_read_only_once_the_pilot_is_not_running(people, idea, falls
     assert idea.stage == Stage.COMMITTEE_REVIEW
     message = refused(Invalid, lambda: ops.add_observation(idea, people["submitter"], falls.id,
                                                            {"observed_on": hospital_today(), "value": "5"})).message
-    assert "can no longer change" in message
+    assert "only while its pilot runs" in message
     refused(Invalid, lambda: ops.remove_observation(idea, people["submitter"], first.id, "Typo", first.version))
 
 
