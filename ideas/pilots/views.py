@@ -29,6 +29,12 @@ def _measure(idea: Idea, measure_id: int) -> Measure:
     return measure
 
 
+def _shown_in_full() -> int | None:
+    """The measure whose observations are all listed (`?all=<id>`); anything else lists the latest only."""
+    raw = request.args.get("all", "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None  # fits any id column
+
+
 def _recording(idea: Idea) -> bool:
     return may_record(idea_facts(idea), actor_facts(current_user))
 
@@ -45,13 +51,13 @@ def _measure_context(measure: Measure, observations: list, count: int, **forms) 
             "add_form": forms.get("add_form") or _add_form(measure),
             "upload_form": forms.get("upload_form") or UploadForm(formdata=None, prefix=f"u{measure.id}"),
             "problems": forms.get("problems", []), "header": ",".join(expected_header(measure.proportion)),
-            "showing_all": request.args.get("all", type=int) == measure.id}
+            "showing_all": _shown_in_full() == measure.id}
 
 
 def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
     """The pilot page; `measure_forms` holds a refused form of one measure (by id), shown with its messages."""
     measure_forms = measure_forms or {}
-    every_of = request.args.get("all", type=int)
+    every_of = _shown_in_full()
     observations, counts = latest_observations(idea.id, every_of), observation_counts(idea.id)
     sections = [_measure_context(m, observations.get(m.id, []), counts.get(m.id, 0),
                                  **measure_forms.get(m.id, {})) for m in measures_of(idea.id)]
@@ -128,7 +134,7 @@ def edit_cycle(idea_id: int, cycle_id: int):
 def _measure_answer(idea: Idea, measure: Measure, status: int = 200, **forms):
     """The measure's section for an htmx swap (a fresh add row, focused), the whole page otherwise."""
     if htmx:
-        observations = latest_observations(idea.id, request.args.get("all", type=int)).get(measure.id, [])
+        observations = latest_observations(idea.id, _shown_in_full()).get(measure.id, [])
         count = observation_counts(idea.id).get(measure.id, 0)
         context = _measure_context(measure, observations, count, **forms)
         return render_template("pilots/_measure.html", idea=idea, may_record=_recording(idea), latest=LATEST,
