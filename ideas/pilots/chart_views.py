@@ -51,8 +51,8 @@ def _drawing(chart: MeasureChart, analysis) -> dict:
             "summaries": summaries}
 
 
-def _context(idea: Idea, measure: Measure, saved: str | None = None, phase_form=None, settings_form=None,
-             remove_form=None, removing: int | None = None) -> dict:
+def _context(idea: Idea, measure: Measure, saved: str | None = None, refused: str | None = None, phase_form=None,
+             settings_form=None, remove_form=None, removing: int | None = None) -> dict:
     chart = measure_chart(measure)
     drawings = [_drawing(chart, a) for a in (chart.control, chart.run) if a is not None]
     phase_form = phase_form or PhaseForm(formdata=None)
@@ -63,15 +63,17 @@ def _context(idea: Idea, measure: Measure, saved: str | None = None, phase_form=
             "measures": measures_of(idea.id), "may_shape": may_shape_chart(idea_facts(idea), actor_facts(current_user)),
             "phase_form": phase_form, "settings_form": settings_form,
             "remove_form": remove_form or RemovePhaseForm(formdata=None), "removing": removing, "saved": saved,
+            "refused": refused,
             "rule_sets": RuleSet, "show": lambda value: "—" if value is None else number(value, measure.proportion)}
 
 
-def _answer(idea: Idea, measure: Measure, message: str, status: int = 200, **forms):
-    """After a change: the chart body for htmx (with the message), else back to the page; a refusal re-renders."""
+def _answer(idea: Idea, measure: Measure, message: str, status: int = 200, refused: str | None = None, **forms):
+    """After a change: the chart body for htmx (with the message), else back to the page; a refusal re-renders
+    (said above the chart too, for a user whose forms are not shown)."""
     if status == 200 and not htmx:
         flash(message, "success")
         return redirect(url_for("charts.chart", idea_id=idea.id, measure_id=measure.id))
-    context = _context(idea, measure, saved=message if status == 200 else None, **forms)
+    context = _context(idea, measure, saved=message if status == 200 else None, refused=refused, **forms)
     return render("pilots/chart.html", "pilots/_chart_body.html", **context), status
 
 
@@ -130,7 +132,7 @@ def add_phase(idea_id: int, measure_id: int):
     form = PhaseForm()
     refusal = attempt(form, lambda: ops.add_phase(idea, measure, current_user, form.data))
     if refusal:
-        return _answer(idea, measure, "", refusal.status, phase_form=form)
+        return _answer(idea, measure, "", refusal.status, refusal.message, phase_form=form)
     return _answer(idea, measure, "Phase added: the centre line and limits are recalculated from that date.")
 
 
@@ -141,7 +143,7 @@ def remove_phase(idea_id: int, measure_id: int, phase_id: int):
     form = RemovePhaseForm()
     refusal = attempt(form, lambda: ops.remove_phase(idea, measure, current_user, phase_id, form.reason.data))
     if refusal:
-        return _answer(idea, measure, "", refusal.status, remove_form=form, removing=phase_id)
+        return _answer(idea, measure, "", refusal.status, refusal.message, remove_form=form, removing=phase_id)
     return _answer(idea, measure, "Phase removed.")
 
 
@@ -153,5 +155,5 @@ def settings(idea_id: int, measure_id: int):
     changed = []
     refusal = attempt(form, lambda: changed.append(ops.change_settings(idea, measure, current_user, form.data)))
     if refusal:
-        return _answer(idea, measure, "", refusal.status, settings_form=form)
+        return _answer(idea, measure, "", refusal.status, refusal.message, settings_form=form)
     return _answer(idea, measure, "Chart settings saved." if changed[0] else "Nothing changed.")

@@ -148,10 +148,10 @@ def _legend(analysis: Analysis, labels: Labels, frame: Frame, s: bool) -> tuple[
             x, y = f * 0.5, y + f * 1.5
         mid = y - f * 0.35
         if shape == "diamond":
-            out.append(f'<path {_attrs(cls, s, d=_diamond(x + f * 0.7, mid, f * 0.45))}/>')
+            out.append(f'<path {_attrs(cls + " spc-key", s, d=_diamond(x + f * 0.7, mid, f * 0.45))}/>')
         else:
             dash = {"line": None, "dash": "6 4", "dot": "2 3"}[shape]
-            out.append(f'<line {_attrs(cls, s, x1=x, y1=mid, x2=x + f * 1.6, y2=mid, stroke_width=2, stroke_dasharray=dash)}/>')
+            out.append(f'<line {_attrs(cls + " spc-key", s, x1=x, y1=mid, x2=x + f * 1.6, y2=mid, stroke_width=2, stroke_dasharray=dash)}/>')
         out.append(f'<text {_attrs("spc-text", s, x=round(x + f * 2, 1), y=y)}>{escape(text)}</text>')
         x += width + f
     return out, y + f * 0.9
