@@ -300,6 +300,7 @@ BAD_PHASES = [
     ({"starts_on": "2027-03-29", "pdsa_cycle": "999999"}, "pdsa_cycle", "choose one of this pilot"),
     ({"starts_on": "2027-03-29", "pdsa_cycle": "1e9"}, "pdsa_cycle", "choose one of this pilot"),
     ({"starts_on": "2027-03-29", "pdsa_cycle": "9" * 50}, "pdsa_cycle", "choose one of this pilot"),
+    ({"starts_on": "2027-03-29", "pdsa_cycle": "99999999999"}, "pdsa_cycle", "choose one of this pilot"),
     ({"starts_on": "2027-03-29", "note": "Call 07700 900123 about bed 4"}, "note", "What changed"),
     ({"starts_on": "2027-03-29", "note": "x" * 1001}, "note", "keep it to 1000 characters"),
 ]

@@ -60,9 +60,11 @@ def _change_date(value: object, days: list[date]) -> date:
 
 
 def _cycle(idea: Idea, value: object) -> PdsaCycle | None:
-    if value in (None, ""):
+    text = str(value or "")
+    if not text:
         return None
-    cycle = db.session.get(PdsaCycle, int(value)) if str(value).isascii() and str(value).isdigit() and len(str(value)) < 12 else None
+    wellformed = text.isascii() and text.isdigit() and len(text) < 10  # a database integer
+    cycle = db.session.get(PdsaCycle, int(text)) if wellformed else None
     if cycle is None or cycle.idea_id != idea.id:
         raise Invalid(f"{LABELS['pdsa_cycle']}: choose one of this pilot's PDSA cycles.", field="pdsa_cycle")
     return cycle

@@ -77,13 +77,31 @@ class Labels:
     frozen: int | None = None  # points in a frozen baseline
 
 
-def _attrs(cls: str, standalone: bool, **attributes) -> str:
-    """`class` plus the given attributes; standalone, the class's colours as attributes too."""
-    pairs = {"class": cls, **{k.replace("_", "-"): v for k, v in attributes.items()}}
-    if standalone:
-        for name in cls.split():
-            pairs.update(PALETTE.get(name, {}))
-    return " ".join(f'{key}="{escape(str(value))}"' for key, value in pairs.items() if value is not None)
+class _Pen:
+    """Writes elements: a class always; standalone, the class's colours as presentation attributes too."""
+
+    def __init__(self, standalone: bool, font: int):
+        self.standalone, self.font = standalone, font
+
+    def attrs(self, cls: str, attributes: dict) -> str:
+        pairs = {"class": cls, **{k.replace("_", "-"): v for k, v in attributes.items()}}
+        if self.standalone:
+            for name in cls.split():
+                pairs.update(PALETTE.get(name, {}))
+        return " ".join(f'{key}="{escape(str(value))}"' for key, value in pairs.items() if value is not None)
+
+    def shape(self, tag: str, cls: str, tip: str | None = None, **attributes) -> str:
+        """An empty element, or one holding a `<title>` (a tooltip) when `tip` is given."""
+        if tip is None:
+            return f"<{tag} {self.attrs(cls, attributes)}/>"
+        return f"<{tag} {self.attrs(cls, attributes)}><title>{escape(tip)}</title></{tag}>"
+
+    def text(self, words: str, x: float, y: float, cls: str = "spc-text", **attributes) -> str:
+        return f"<text {self.attrs(cls, {'x': round(x, 1), 'y': round(y, 1), **attributes})}>{escape(words)}</text>"
+
+    def line(self, cls: str, x1: float, y1: float, x2: float, y2: float, **attributes) -> str:
+        return self.shape("line", cls, x1=round(x1, 1), y1=round(y1, 1), x2=round(x2, 1), y2=round(y2, 1),
+                          **attributes)
 
 
 def number(value: float, percent: bool) -> str:
@@ -128,7 +146,7 @@ def _extent(analysis: Analysis, labels: Labels) -> list[float]:
     return [v for v in found if math.isfinite(v)]
 
 
-def _legend(analysis: Analysis, labels: Labels, frame: Frame, s: bool) -> tuple[list[str], float]:
+def _legend(analysis: Analysis, labels: Labels, frame: Frame, pen: _Pen) -> tuple[list[str], float]:
     """The key across the top, wrapping to the frame; returns its markup and the height it takes."""
     control = analysis.kind != "run"
     items = [("line", "spc-centre", "mean" if analysis.kind == "xmr" else "centre line" if control else "median"),
@@ -142,17 +160,17 @@ def _legend(analysis: Analysis, labels: Labels, frame: Frame, s: bool) -> tuple[
     if labels.cycles:
         items.append(("dash", "spc-cycle", "PDSA cycle start"))
     f, x, y, out = frame.font, frame.font * 0.5, frame.font * 1.2, []
-    for shape, cls, text in items:
-        width = f * 2.2 + len(text) * f * 0.55
+    for shape, cls, words in items:
+        width = f * 2.2 + len(words) * f * 0.55
         if x + width > frame.width:
             x, y = f * 0.5, y + f * 1.5
         mid = y - f * 0.35
         if shape == "diamond":
-            out.append(f'<path {_attrs(cls + " spc-key", s, d=_diamond(x + f * 0.7, mid, f * 0.45))}/>')
+            out.append(pen.shape("path", f"{cls} spc-key", d=_diamond(x + f * 0.7, mid, f * 0.45)))
         else:
             dash = {"line": None, "dash": "6 4", "dot": "2 3"}[shape]
-            out.append(f'<line {_attrs(cls + " spc-key", s, x1=x, y1=mid, x2=x + f * 1.6, y2=mid, stroke_width=2, stroke_dasharray=dash)}/>')
-        out.append(f'<text {_attrs("spc-text", s, x=round(x + f * 2, 1), y=y)}>{escape(text)}</text>')
+            out.append(pen.line(f"{cls} spc-key", x, mid, x + f * 1.6, mid, stroke_width=2, stroke_dasharray=dash))
+        out.append(pen.text(words, x + f * 2, y))
         x += width + f
     return out, y + f * 0.9
 
@@ -165,53 +183,55 @@ def _limit_path(plot: _Plot, start: int, values: list[float]) -> str:
     """A stepped line: each point's limit held for half a step either side (p-chart limits vary)."""
     parts = []
     for k, value in enumerate(values):
-        at = start + k
-        parts.append(f"{'M' if k == 0 else 'L'}{plot.x(at - 0.45)} {plot.y(value)}L{plot.x(at + 0.45)} {plot.y(value)}")
+        at, y = start + k, plot.y(value)
+        parts.append(f"{'M' if k == 0 else 'L'}{plot.x(at - 0.45)} {y}L{plot.x(at + 0.45)} {y}")
     return "".join(parts)
 
 
-def _phases(analysis: Analysis, plot: _Plot, s: bool) -> list[str]:
+def _phases(analysis: Analysis, plot: _Plot, pen: _Pen) -> list[str]:
     """Each phase's centre line and limits, drawn apart; a divider where a new phase starts."""
     out, points = [], analysis.points()
     for result in analysis.phases:
         phase = result.phase
         if phase.start:
             x = plot.x(phase.start - 0.5)
-            out.append(f'<line {_attrs("spc-divider", s, x1=x, y1=plot.top, x2=x, y2=plot.bottom, stroke_width=1.5)}/>')
+            out.append(pen.line("spc-divider", x, plot.top, x, plot.bottom, stroke_width=1.5))
         y = plot.y(result.centre)
-        out.append(f'<line {_attrs("spc-centre", s, x1=plot.x(phase.start - 0.45), y1=y, x2=plot.x(phase.stop - 0.55), y2=y, stroke_width=2)}/>')
+        out.append(pen.line("spc-centre", plot.x(phase.start - 0.45), y, plot.x(phase.stop - 0.55), y, stroke_width=2))
         rows = points[phase.start:phase.stop]
         for side in ("lower", "upper"):
             if rows[0][side] is not None:
                 d = _limit_path(plot, phase.start, [row[side] for row in rows])
-                out.append(f'<path {_attrs("spc-limit", s, d=d, fill="none", stroke_width=1.5, stroke_dasharray="6 4")}/>')
+                out.append(pen.shape("path", "spc-limit", d=d, fill="none", stroke_width=1.5, stroke_dasharray="6 4"))
     return out
 
 
-def _reference(plot: _Plot, value: float | None, cls: str, text: str, dash: str, frame: Frame, s: bool) -> list[str]:
+def _reference(plot: _Plot, value: float | None, cls: str, words: str, dash: str, pen: _Pen) -> list[str]:
+    """A horizontal line across the plot at a plan value (target, baseline), named at its right end."""
     if value is None:
         return []
     y = plot.y(value)
-    return [f'<line {_attrs(cls, s, x1=plot.left, y1=y, x2=plot.right, y2=y, stroke_width=1.5, stroke_dasharray=dash)}/>',
-            f'<text {_attrs("spc-text", s, x=plot.right + 4, y=round(y + frame.font * 0.35, 1))}>{escape(text)}</text>']
+    return [pen.line(cls, plot.left, y, plot.right, y, stroke_width=1.5, stroke_dasharray=dash),
+            pen.text(words, plot.right + 4, y + pen.font * 0.35)]
 
 
-def _axes(plot: _Plot, values: list[float], labels: Labels, frame: Frame, s: bool) -> list[str]:
-    f, out = frame.font, [f'<rect {_attrs("spc-frame", s, x=plot.left, y=plot.top, width=round(plot.right - plot.left, 1), height=round(plot.bottom - plot.top, 1), fill="none")}/>']
+def _axes(plot: _Plot, values: list[float], labels: Labels, pen: _Pen) -> list[str]:
+    f = pen.font
+    out = [pen.shape("rect", "spc-frame", x=plot.left, y=plot.top, width=round(plot.right - plot.left, 1),
+                     height=round(plot.bottom - plot.top, 1), fill="none")]
     for value in values:
         y = plot.y(value)
-        out.append(f'<line {_attrs("spc-grid", s, x1=plot.left, y1=y, x2=plot.right, y2=y)}/>')
-        out.append(f'<text {_attrs("spc-text", s, x=round(plot.left - 4, 1), y=round(y + f * 0.35, 1), text_anchor="end")}>'
-                   f'{escape(number(value, labels.percent))}</text>')
+        out.append(pen.line("spc-grid", plot.left, y, plot.right, y))
+        out.append(pen.text(number(value, labels.percent), plot.left - 4, y + f * 0.35, text_anchor="end"))
     room = max(1, int((plot.right - plot.left) // (f * 4.5)))
     every = max(1, math.ceil(plot.n / room))
     for i in range(0, len(labels.dates), every):
-        out.append(f'<text {_attrs("spc-text", s, x=plot.x(i), y=round(plot.bottom + f * 1.4, 1), text_anchor="middle")}>'
-                   f'{escape(labels.dates[i])}</text>')
+        out.append(pen.text(labels.dates[i], plot.x(i), plot.bottom + f * 1.4, text_anchor="middle"))
     return out
 
 
-def _points(analysis: Analysis, plot: _Plot, labels: Labels, frame: Frame, s: bool) -> list[str]:
+def _points(analysis: Analysis, plot: _Plot, labels: Labels, pen: _Pen) -> list[str]:
+    """The data line, a circle a point or a diamond where a signal flags it, and the notes' numbers."""
     values = analysis.series.values
     flagged: dict[int, list[str]] = {}
     for signal in analysis.signals:
@@ -219,52 +239,63 @@ def _points(analysis: Analysis, plot: _Plot, labels: Labels, frame: Frame, s: bo
             for i in signal.points:
                 flagged.setdefault(i, []).append(signal.rule.replace("_", " "))
     line = " ".join(f"{plot.x(i)},{plot.y(v)}" for i, v in enumerate(values))
-    out = [f'<polyline {_attrs("spc-data", s, points=line, fill="none", stroke_width=1.5)}/>']
-    radius = frame.font * 0.32
+    out = [pen.shape("polyline", "spc-data", points=line, fill="none", stroke_width=1.5)]
+    radius = pen.font * 0.32
     for i, value in enumerate(values):
         x, y = plot.x(i), plot.y(value)
         tip = f"{labels.dates[i]}: {number(value, labels.percent)}"
         if i in flagged:
             tip += " (signal: " + ", ".join(dict.fromkeys(flagged[i])) + ")"
-            shape = f'<path {_attrs("spc-point spc-signal", s, d=_diamond(x, y, radius * 1.9), stroke_width=1)}>'
-            out.append(f"{shape}<title>{escape(tip)}</title></path>")
+            out.append(pen.shape("path", "spc-point spc-signal", tip, d=_diamond(x, y, radius * 1.9), stroke_width=1))
         else:
-            out.append(f'<circle {_attrs("spc-point", s, cx=x, cy=y, r=round(radius, 1))}><title>{escape(tip)}</title></circle>')
-    for number_, i in enumerate(labels.notes, start=1):
-        out.append(f'<text {_attrs("spc-note-mark", s, x=plot.x(i), y=round(plot.y(values[i]) - frame.font * 0.9, 1), text_anchor="middle", font_weight="bold")}>'
-                   f'{number_}</text>')
+            out.append(pen.shape("circle", "spc-point", tip, cx=x, cy=y, r=round(radius, 1)))
+    for n, i in enumerate(labels.notes, start=1):
+        out.append(pen.text(str(n), plot.x(i), plot.y(values[i]) - pen.font * 0.9, "spc-note-mark",
+                            text_anchor="middle", font_weight="bold"))
+    return out
+
+
+def _band(plot: _Plot, labels: Labels, pen: _Pen) -> list[str]:
+    """The frozen baseline, shaded under the grid."""
+    if not labels.frozen:
+        return []
+    x1, x2 = plot.x(-0.5), plot.x(labels.frozen - 0.5)
+    return [pen.shape("rect", "spc-band", x=x1, y=plot.top, width=round(x2 - x1, 1),
+                      height=round(plot.bottom - plot.top, 1)),
+            pen.text("frozen baseline", x1 + 4, plot.bottom - 6)]
+
+
+def _cycles(plot: _Plot, labels: Labels, pen: _Pen) -> list[str]:
+    """A dashed line where each PDSA cycle started, named above the plot."""
+    out, f = [], pen.font
+    for marker in labels.cycles:
+        x = plot.x(marker.at)
+        out.append(pen.line("spc-cycle", x, plot.top - f * 0.3, x, plot.bottom, stroke_width=1.5,
+                            stroke_dasharray="3 3"))
+        out.append(pen.text(marker.label, x + 3, plot.top - f * 0.45, "spc-cycle-label"))
     return out
 
 
 def render(analysis: Analysis, labels: Labels, frame: Frame = WIDE, *, standalone: bool = False) -> str:
     """The chart as an `<svg role="img">` with its title and description; standalone, a complete file."""
-    s, f = standalone, frame.font
-    ident = f"spc-{analysis.kind}-{frame.name}"
-    legend, legend_height = _legend(analysis, labels, frame, s)
+    pen, ident = _Pen(standalone, frame.font), f"spc-{analysis.kind}-{frame.name}"
+    legend, legend_height = _legend(analysis, labels, frame, pen)
     extent = _extent(analysis, labels)
     y_ticks = ticks(min(extent), max(extent))
-    plot = _Plot(frame, len(analysis.series.values), y_ticks[0], y_ticks[-1], legend_height + f * 1.4)
-    body = [*legend]
-    if labels.frozen:
-        x1, x2 = plot.x(-0.5), plot.x(labels.frozen - 0.5)
-        body.append(f'<rect {_attrs("spc-band", s, x=x1, y=plot.top, width=round(x2 - x1, 1), height=round(plot.bottom - plot.top, 1))}/>')
-        body.append(f'<text {_attrs("spc-text", s, x=round(x1 + 4, 1), y=round(plot.bottom - 6, 1))}>frozen baseline</text>')
-    body += _axes(plot, y_ticks, labels, frame, s)
-    for marker in labels.cycles:
-        x = plot.x(marker.at)
-        body.append(f'<line {_attrs("spc-cycle", s, x1=x, y1=plot.top - f * 0.3, x2=x, y2=plot.bottom, stroke_width=1.5, stroke_dasharray="3 3")}/>')
-        body.append(f'<text {_attrs("spc-cycle-label", s, x=round(x + 3, 1), y=round(plot.top - f * 0.45, 1))}>{escape(marker.label)}</text>')
-    body += _reference(plot, labels.target, "spc-target", "target", "8 4", frame, s)
-    body += _reference(plot, labels.plan_baseline, "spc-plan-baseline", "baseline", "2 3", frame, s)
-    body += _phases(analysis, plot, s)
-    body += _points(analysis, plot, labels, frame, s)
-    head = 'xmlns="http://www.w3.org/2000/svg"'
-    sizing = f'width="{frame.width}" height="{frame.height}" font-family="system-ui, sans-serif" ' if s else ""
-    svg = (f'<svg {head} {sizing}viewBox="0 0 {frame.width} {frame.height}" font-size="{f}" role="img" '
-           f'class="spc-chart spc-{frame.name}" aria-labelledby="{ident}-title {ident}-desc">'
-           f'<title id="{ident}-title">{escape(labels.title)}</title><desc id="{ident}-desc">{escape(labels.desc)}</desc>'
+    plot = _Plot(frame, len(analysis.series.values), y_ticks[0], y_ticks[-1], legend_height + frame.font * 1.4)
+    body = [*legend, *_band(plot, labels, pen), *_axes(plot, y_ticks, labels, pen), *_cycles(plot, labels, pen)]
+    body += _reference(plot, labels.target, "spc-target", "target", "8 4", pen)
+    body += _reference(plot, labels.plan_baseline, "spc-plan-baseline", "baseline", "2 3", pen)
+    body += _phases(analysis, plot, pen)
+    body += _points(analysis, plot, labels, pen)
+    sizing = f'width="{frame.width}" height="{frame.height}" font-family="system-ui, sans-serif" ' if standalone else ""
+    svg = (f'<svg xmlns="http://www.w3.org/2000/svg" {sizing}viewBox="0 0 {frame.width} {frame.height}" '
+           f'font-size="{frame.font}" role="img" class="spc-chart spc-{frame.name}" '
+           f'aria-labelledby="{ident}-title {ident}-desc">'
+           f'<title id="{ident}-title">{escape(labels.title)}</title>'
+           f'<desc id="{ident}-desc">{escape(labels.desc)}</desc>'
            + "".join(body) + "</svg>")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n" if s else svg
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n" if standalone else svg
 
 
 ICON_LETTERS = {"common_cause": "~", "consistently_met": "P", "consistently_failed": "F", "inconsistent": "?"}
