@@ -416,18 +416,39 @@ def test_no_baseline_to_freeze_without_observations(client, people, pilot):
     assert phase.status_code == 422 and "record observations first" in phase.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("points", [5, 60])
-def test_the_page_runs_the_same_queries_for_few_points_or_many(client, people, pilot, points):
+def test_the_page_runs_the_same_queries_for_5_points_or_60(client, people, pilot):
     falls = measure_of(pilot)
-    observe(pilot, falls, [SHIFTED[i % 20] for i in range(points)], notes={1: "A note"})
+    sign_in(client, people["submitter"])
+
+    def queries() -> int:
+        responses = []
+        statements = statements_of(lambda: responses.append(client.get(chart_path(pilot, falls))))
+        assert responses[0].status_code == 200 and "XmR chart" in responses[0].get_data(as_text=True)
+        return len(statements)
+
+    observe(pilot, falls, SHIFTED[:5], notes={1: "A note"})
+    db.session.add(ChartSettings(measure_id=falls.id, idea_id=pilot.id, rules=RuleSet.MDC))
     db.session.add(PdsaCycle(idea_id=pilot.id, change_tested="Checklist", started_on=START + timedelta(weeks=2)))
     db.session.add(ChartPhase(idea_id=pilot.id, measure_id=falls.id, starts_on=START + timedelta(weeks=3)))
     db.session.commit()
+    few = queries()
+    observe(pilot, falls, [SHIFTED[i % 20] for i in range(55)], notes={3: "Another", 40: "And one more"},
+            start=START + timedelta(weeks=5))
+    for week in (20, 40):
+        db.session.add(PdsaCycle(idea_id=pilot.id, change_tested=f"Cycle {week}", started_on=START + timedelta(weeks=week)))
+        db.session.add(ChartPhase(idea_id=pilot.id, measure_id=falls.id, starts_on=START + timedelta(weeks=week)))
+    db.session.commit()
+    assert queries() == few
+
+
+def test_the_idea_page_links_each_measure_to_its_chart_from_the_pilot_on(client, people, pilot):
+    sign_in(client, people["stranger"])
+    html = client.get(f"/ideas/{pilot.id}").get_data(as_text=True)
+    for name in ("Night-time falls", "Checklist done", "Handover length"):
+        assert f'href="{chart_path(pilot, measure_of(pilot, name))}">{name}</a>' in html
+
+
+def test_the_idea_page_has_no_chart_links_before_the_pilot(client, people):
+    idea = planned(make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"]), people["mentor"])
     sign_in(client, people["submitter"])
-    responses = []
-    statements = statements_of(lambda: responses.append(client.get(chart_path(pilot, falls))))
-    assert responses[0].status_code == 200
-    assert len(statements) == QUERIES, statements
-
-
-QUERIES = 22  # the session, the idea and its facts (twice: seeing, shaping), the measure, its data, the measures
+    assert "Measures and their charts" not in client.get(f"/ideas/{idea.id}").get_data(as_text=True)

@@ -21,6 +21,7 @@ from ideas.pilots.svg import NARROW, WIDE, icon, number, render as render_svg
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
 from ideas.pipeline.views import visible_idea
+from ideas.pipeline.workflow import SHOWCASE
 from ideas.review.models import Measure
 from ideas.review.queries import measures_of
 from ideas.web import attempt, render
@@ -75,6 +76,12 @@ def _answer(idea: Idea, measure: Measure, message: str, status: int = 200, refus
         return redirect(url_for("charts.chart", idea_id=idea.id, measure_id=measure.id))
     context = _context(idea, measure, saved=message if status == 200 else None, refused=refused, **forms)
     return render("pilots/chart.html", "pilots/_chart_body.html", **context), status
+
+
+@bp.app_template_global()
+def measure_charts(idea: Idea) -> list[Measure]:
+    """For the idea page: its measures, each with a chart, once the pilot has started."""
+    return measures_of(idea.id) if idea.stage in SHOWCASE else []
 
 
 @bp.get("/chart")
