@@ -71,7 +71,7 @@ KINDS = ["submitter", "co_author", "mentor", "other_mentor", "committee", "admin
 TEAM = {"submitter", "co_author", "mentor"}
 
 
-@pytest.mark.parametrize("suffix", ["chart", "chart.csv", "chart.svg?chart=run"])
+@pytest.mark.parametrize("suffix", ["chart", "chart.csv", "chart.svg?chart=run", "chart.json"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_everyone_who_sees_a_pilot_sees_its_charts(client, people, pilot, kind, suffix):
     falls = measure_of(pilot)
@@ -80,7 +80,7 @@ def test_everyone_who_sees_a_pilot_sees_its_charts(client, people, pilot, kind, 
     assert client.get(chart_path(pilot, falls, suffix)).status_code == 200
 
 
-@pytest.mark.parametrize("suffix", ["chart", "chart.csv", "chart.svg"])
+@pytest.mark.parametrize("suffix", ["chart", "chart.csv", "chart.svg", "chart.json"])
 @pytest.mark.parametrize(("kind", "status"), [("submitter", 200), ("co_author", 200), ("mentor", 200),
                                               ("committee", 200), ("admin", 200), ("other_mentor", 404),
                                               ("stranger", 404)])
@@ -96,7 +96,7 @@ def test_a_hidden_idea_hides_its_charts(client, people, kind, status, suffix):
 def test_a_measure_of_another_idea_or_none_is_404(client, people, pilot):
     other = planned(make_idea(people["stranger"], Stage.MENTOR_REVIEW, mentor=people["mentor"]), people["mentor"])
     sign_in(client, people["admin"])
-    for suffix in ("chart", "chart.csv", "chart.svg"):
+    for suffix in ("chart", "chart.csv", "chart.svg", "chart.json"):
         assert client.get(chart_path(pilot, measure_of(other, "Handover length"), suffix)).status_code == 404
         assert client.get(f"/ideas/{pilot.id}/measures/999999/{suffix}").status_code == 404
         assert client.get(f"/ideas/999999/measures/{measure_of(pilot).id}/{suffix}").status_code == 404
@@ -224,6 +224,16 @@ def test_the_csv_is_the_numbers_table(client, people, pilot):
     assert rows[0]["median"] == "11.5" and rows[0]["centre"] == "12.5" and rows[0]["upper_limit"]
     assert rows[12]["run_chart_signals"] == "shift" and "shift" in rows[12]["control_chart_signals"]
     assert rows[3]["note"].startswith("'=HYPERLINK")  # inert in a spreadsheet
+
+
+def test_the_json_is_the_engines_document(client, people, pilot):
+    falls = measure_of(pilot)
+    observe(pilot, falls, SHIFTED)
+    sign_in(client, people["stranger"])
+    document = client.get(chart_path(pilot, falls, "chart.json")).get_json()
+    assert document["rules"] == "ihi" and document["run"]["kind"] == "run" and document["control"]["kind"] == "xmr"
+    assert len(document["run"]["points"]) == 20 and document["run"]["points"][0]["label"] == "4 Jan 2027"
+    assert document["control"]["flags"]["shift"] == list(range(20))  # 12 below the mean, then 8 above
 
 
 def test_the_standalone_svg_carries_its_colours(client, people, pilot):

@@ -117,6 +117,18 @@ def chart_csv(idea_id: int, measure_id: int):
                                     "Content-Disposition": f'attachment; filename="{filename}"'}
 
 
+@bp.get("/chart.json")
+@login_required
+def chart_json(idea_id: int, measure_id: int):
+    """The engine's documents (`Analysis.as_dict`) for the run chart and the control chart, as the API will give."""
+    _, measure = _found(idea_id, measure_id)
+    found = measure_chart(measure)
+    return {"measure": {"id": measure.id, "name": measure.name, "proportion": measure.proportion},
+            "rules": found.rules.value, "baseline_points": found.frozen, "problem": found.problem,
+            "notes": found.notes, "run": found.run.as_dict() if found.run else None,
+            "control": found.control.as_dict() if found.control else None}
+
+
 @bp.get("/chart.svg")
 @login_required
 def chart_svg(idea_id: int, measure_id: int):
