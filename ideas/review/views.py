@@ -16,11 +16,11 @@ from ideas.pipeline.workflow import Stage, available_actions, transition_for, un
 from ideas.review import operations as ops
 from ideas.review.access import may_plan, may_review
 from ideas.review.forms import FeasibilityForm, HazardForm, MeasureForm, PlanForm, StatementForm, TriageForm
+from ideas.review.queue import mentor_queue
 from ideas.review.queries import (
     feasibility_complete,
     hazards_of,
     measures_of,
-    mentor_queue,
     plan_of,
     review_facts,
     review_of,
