@@ -44,10 +44,12 @@ def queue():
 
 
 @bp.post("/<int:idea_id>/claim")
-@mentor_required
+@login_required
 def claim(idea_id: int):
-    """Start the review (the workflow's start_review), then open it."""
+    """Start the review (the workflow's start_review), then open it; 404 first for a hidden idea, then 403."""
     idea = visible_idea(idea_id)
+    if not current_user.has_role(Role.MENTOR):
+        abort(403)
     apply_action(idea, current_user, "start_review", request.form.get("version"))
     db.session.commit()
     flash("The review is yours. It saves as a draft until you recommend, request changes or decline.", "success")
