@@ -45,3 +45,9 @@ class ActionForm(ShowsRefusals, FlaskForm):
     comment = TextAreaField(L["comment"])
     response = TextAreaField(L["response"])
     mentor = SelectField(L["mentor"], choices=[], validate_choice=False)
+
+
+class InvitationForm(FlaskForm):
+    """An invited colleague's answer: its buttons send "accept" or "decline"."""
+
+    answer = StringField("Your answer")

@@ -6,15 +6,16 @@ from ideas.accounts.models import Role
 from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
 from ideas.database import db
 from ideas.discussion.forms import CommentForm
-from ideas.errors import Conflict, Refusal
+from ideas.errors import Conflict, Invalid, Refusal
 from ideas.extensions import htmx
 from ideas.forms import options, unit_choices
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
-from ideas.pipeline.forms import ActionForm, IdeaForm
+from ideas.pipeline.co_authors import answer_invitation, named_emails
+from ideas.pipeline.forms import ActionForm, IdeaForm, InvitationForm
 from ideas.pipeline.models import Idea
 from ideas.pipeline import handover  # noqa: F401  (ideas a leaving mentor holds are open work)
 from ideas.pipeline.operations import apply_action, create_draft, reassign_mentor, save_draft
-from ideas.pipeline.queries import last_transition, my_ideas, waiting_on
+from ideas.pipeline.queries import invitations, last_transition, my_ideas, waiting_on
 from ideas.pipeline.workflow import (
     ACTIONS,
     MENTORED,
@@ -53,7 +54,8 @@ def editable_idea(idea_id: int) -> Idea:
 @mentee_required
 def mine():
     ideas = my_ideas(current_user)
-    return render("pipeline/mine.html", "pipeline/_my_ideas.html", ideas=ideas, waiting=waiting_on(ideas, current_user))
+    return render("pipeline/mine.html", "pipeline/_my_ideas.html", ideas=ideas, waiting=waiting_on(ideas, current_user),
+                  invitations=invitations(current_user))
 
 
 def idea_form(idea: Idea | None) -> IdeaForm:
@@ -67,7 +69,7 @@ def _form_data(idea: Idea) -> dict:
     texts = {name: getattr(idea, name) for name in FREE_TEXT}
     return {**texts, "idea_id": idea.id, "version": idea.version, "benefits": [str(b) for b in idea.benefits],
             "category": str(idea.category or ""), "unit": str(idea.unit_id or ""), "tags": ", ".join(idea.tags),
-            "co_authors": ", ".join(user.email for user in idea.co_authors)}
+            "co_authors": ", ".join(named_emails(idea))}
 
 
 def _form_idea(form: IdeaForm, idea: Idea | None) -> Idea | None:
@@ -154,9 +156,9 @@ def autosave():
 @bp.get("/people")
 @mentee_required
 def people():
-    """Active colleagues matching a name or e-mail, to pick co-authors from."""
+    """Active mentees matching a name or e-mail, to pick co-authors from (only mentees can be co-authors)."""
     query = (request.args.get("q") or "").strip()[:80]
-    found = find_colleagues(query, current_user) if len(query) >= 2 else []
+    found = find_colleagues(query, current_user, role=Role.MENTEE) if len(query) >= 2 else []
     return render_template("pipeline/_people.html", people=found, query=query)
 
 
@@ -172,6 +174,25 @@ def detail(idea_id: int):
                            can_edit=can_edit(facts, actor),
                            can_reassign=current_user.has_role(Role.ADMIN) and idea.stage in MENTORED,
                            latest=last_transition(idea), timeline=timeline, comment_form=CommentForm())
+
+
+@bp.post("/<int:idea_id>/invitation")
+@login_required
+def answer(idea_id: int):
+    """The invited colleague accepts co-authoring the idea, or declines."""
+    idea = visible_idea(idea_id)
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.answer.data not in ("accept", "decline"):
+        raise Invalid("Your answer: choose accept or decline.", field="answer")
+    answer_invitation(idea, current_user._get_current_object(), form.answer.data == "accept")
+    db.session.commit()
+    if form.answer.data == "accept":
+        flash("You are now a co-author of this idea.", "success")
+        return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    flash("You declined the invitation.", "success")
+    return redirect(url_for("pipeline.mine" if current_user.has_role(Role.MENTEE) else "home.index"))
 
 
 @bp.route("/<int:idea_id>/actions/<action>", methods=["GET", "POST"])

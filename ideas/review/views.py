@@ -16,11 +16,11 @@ from ideas.pipeline.workflow import Stage, available_actions, transition_for, un
 from ideas.review import operations as ops
 from ideas.review.access import may_plan, may_review
 from ideas.review.forms import FeasibilityForm, HazardForm, MeasureForm, PlanForm, StatementForm, TriageForm
+from ideas.review.queue import mentor_queue
 from ideas.review.queries import (
     feasibility_complete,
     hazards_of,
     measures_of,
-    mentor_queue,
     plan_of,
     review_facts,
     review_of,
@@ -44,10 +44,12 @@ def queue():
 
 
 @bp.post("/<int:idea_id>/claim")
-@mentor_required
+@login_required
 def claim(idea_id: int):
-    """Start the review (the workflow's start_review), then open it."""
+    """Start the review (the workflow's start_review), then open it; 404 first for a hidden idea, then 403."""
     idea = visible_idea(idea_id)
+    if not current_user.has_role(Role.MENTOR):
+        abort(403)
     apply_action(idea, current_user, "start_review", request.form.get("version"))
     db.session.commit()
     flash("The review is yours. It saves as a draft until you recommend, request changes or decline.", "success")
