@@ -1,9 +1,56 @@
-"""Form pieces more than one feature uses: checkbox lists and select choices."""
-from wtforms import SelectMultipleField
+"""Form pieces every feature uses: the base forms that refuse unsafe characters, checkbox lists, choices."""
+import re
+import unicodedata
+
+from flask_wtf import FlaskForm
+from wtforms import Form, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.models import Site
+
+# Control characters (C0, DEL, C1) and lone surrogates: no database or person needs them, and
+# PostgreSQL refuses NUL outright. A text area keeps its tabs and line breaks.
+LINE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+TEXT_AREA_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _character_name(character: str) -> str:
+    return unicodedata.name(character, f"U+{ord(character):04X}")
+
+
+def refuse_unsafe_characters(form, field) -> None:
+    """Every field's first check: no control characters (tab and line breaks only in text areas)."""
+    unsafe = TEXT_AREA_UNSAFE if isinstance(field, TextAreaField) else LINE_UNSAFE
+    for value in getattr(field, "raw_data", None) or []:
+        if isinstance(value, str) and (found := unsafe.search(value)):
+            raise StopValidation(f"{field.label.text}: remove the invisible control character "
+                                 f"({_character_name(found.group())}) and send it again.")
+
+
+class _ChecksCharacters:
+    """Meta that puts `refuse_unsafe_characters` before every field's own validators."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        field.validators = [refuse_unsafe_characters, *field.validators]
+        return field
+
+
+class WebForm(FlaskForm):
+    """The base of every form the app renders: CSRF (Flask-WTF) and no control characters."""
+
+    class Meta(_ChecksCharacters, FlaskForm.Meta):
+        pass
+
+
+class RowForm(Form):
+    """The base of a form repeated inside a WebForm (FormField, FieldList), with the same checks."""
+
+    class Meta(_ChecksCharacters, DefaultMeta):
+        pass
 
 
 class Checkboxes(SelectMultipleField):

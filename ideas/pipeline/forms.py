@@ -1,11 +1,10 @@
 """The idea form and the action form. They only carry input: the operations validate it,
 so the web, the API and the command line refuse the same things with the same messages."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from ideas.errors import Refusal
-from ideas.forms import Checkboxes, options
+from ideas.forms import Checkboxes, WebForm, options
 from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS
 
@@ -21,7 +20,7 @@ class ShowsRefusals:
             self.form_errors.append(refusal.message)
 
 
-class IdeaForm(ShowsRefusals, FlaskForm):
+class IdeaForm(ShowsRefusals, WebForm):
     idea_id = HiddenField()
     version = HiddenField()
     title = StringField(L["title"], description="A short name for the change, e.g. “Night-time falls checklist”.")
@@ -47,7 +46,7 @@ class IdeaForm(ShowsRefusals, FlaskForm):
         return {name: self[name].data for name in names}
 
 
-class ActionForm(ShowsRefusals, FlaskForm):
+class ActionForm(ShowsRefusals, WebForm):
     """The inputs an action may ask for; a page shows only those its transition needs."""
 
     version = HiddenField()
