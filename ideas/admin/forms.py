@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional, StopValidation, V
 
 from ideas.accounts.handover import WorkItem
 from ideas.accounts.models import Role, User
+from ideas.database import parse_int
 from ideas.forms import Checkboxes, WebForm, options
 from ideas.settings.definitions import DEFINITIONS, Definition
 
@@ -15,7 +16,12 @@ STATUS_CHOICES = [SelectChoice("active", "Active"), SelectChoice("inactive", "De
 
 
 def optional_id(value) -> int | None:
-    return int(value) if value not in (None, "") else None
+    """A select's id; a value no row could have is refused like any other wrong choice."""
+    if value in (None, ""):
+        return None
+    if (number := parse_int(value)) is None:
+        raise ValueError("Not a valid choice.")
+    return number
 
 
 def chosen(message: str):

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.discussion.forms import CommentForm
 from ideas.errors import Conflict, Refusal
 from ideas.extensions import htmx
@@ -72,8 +72,8 @@ def _form_data(idea: Idea) -> dict:
 
 def _form_idea(form: IdeaForm, idea: Idea | None) -> Idea | None:
     """The idea a posted form saves into: the page's, or the draft its first autosave created."""
-    if idea is None and (form.idea_id.data or "").isdigit():
-        idea = visible_idea(int(form.idea_id.data))  # the operation says why, if it is not editable
+    if idea is None and (idea_id := parse_int(form.idea_id.data)) is not None:
+        idea = visible_idea(idea_id)  # the operation says why, if it is not editable
     return idea
 
 
@@ -187,8 +187,8 @@ def act(idea_id: int, action: str):
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
         inputs = {name: form[name].data for name in ("reason", "comment", "response")}
-        if current_user.has_role(Role.ADMIN) and (form.mentor.data or "").isdigit():
-            inputs["mentor"] = int(form.mentor.data)
+        if current_user.has_role(Role.ADMIN) and (mentor_id := parse_int(form.mentor.data)) is not None:
+            inputs["mentor"] = mentor_id
         try:
             done = apply_action(idea, current_user, action, form.version.data, **inputs)
             db.session.commit()
@@ -224,7 +224,7 @@ def mentor(idea_id: int):
     form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
-        chosen = int(form.mentor.data) if (form.mentor.data or "").isdigit() else None
+        chosen = parse_int(form.mentor.data)
         try:
             reassign_mentor(idea, current_user, chosen, form.reason.data, form.version.data)
             db.session.commit()

@@ -28,7 +28,7 @@ from ideas.review.queries import (
 )
 from ideas.review.risk import band, risk_score
 from ideas.review.rules import CRITERIA, TRIAGE
-from ideas.web import attempt, render, role_required
+from ideas.web import attempt, number_arg, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
@@ -193,10 +193,8 @@ def remove_hazard(idea_id: int, hazard_id: int):
 @login_required
 def risk():
     """The score and band of a severity and likelihood, as the mentor chooses them."""
-    try:
-        score = risk_score(int(request.args.get("severity", "")), int(request.args.get("likelihood", "")))
-    except ValueError:
-        score = None
+    severity, likelihood = number_arg("severity", 5), number_arg("likelihood", 5)
+    score = risk_score(severity, likelihood) if severity and likelihood else None
     return render_template("review/_risk.html", score=score, band=band(score) if score else None)
 
 

@@ -109,7 +109,7 @@ def encode(text: str) -> str:
     return quote(text.encode("utf-8", "surrogatepass"), safe="")
 
 
-@dataclass
+@dataclass(repr=False)
 class World:
     """One database of real rows and three clients: everyone (admin, committee, mentor and mentee), a mentee,
     a visitor who is not signed in."""
@@ -121,6 +121,9 @@ class World:
     users: dict = field(default_factory=dict)
     names: list[str] = field(default_factory=list)
     token_names: list[str] = field(default_factory=list)  # csrf_token, and each prefixed form's
+
+    def __repr__(self) -> str:
+        return "World()"
 
     def learn(self, names: list[str]) -> None:
         """Parameters to attack, and the CSRF token fields (of each prefixed form too) that carry a real token."""
