@@ -125,9 +125,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from ideas.web import register_errorhandlers, register_filters, register_security
+    from ideas.web import register_errorhandlers, register_filters, register_query_check, register_security
 
     register_filters(app)
+    register_query_check(app)
     register_security(app)
     register_errorhandlers(app)
 

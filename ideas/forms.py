@@ -10,6 +10,7 @@ from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.models import Site
+from ideas.errors import Invalid
 
 # Control characters (C0, DEL, C1) and lone surrogates: no database or person needs them, and
 # PostgreSQL refuses NUL outright. A text area keeps its tabs and line breaks.
@@ -44,6 +45,11 @@ class WebForm(FlaskForm):
 
     class Meta(_ChecksCharacters, FlaskForm.Meta):
         pass
+
+    def refusal(self) -> Invalid:
+        """The first field's message as a refusal, for an answer with room for one message."""
+        name, messages = next(iter(self.errors.items()))
+        return Invalid(messages[0], field=name)
 
 
 class RowForm(Form):

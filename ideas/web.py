@@ -10,9 +10,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from ideas.clock import local_time
-from ideas.database import INTEGER_MAX, db, is_locked, parse_int
+from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int
 from ideas.errors import Forbidden, Refusal
 from ideas.extensions import htmx, talisman
+from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -51,13 +52,9 @@ def number_arg(name: str, maximum: int = INTEGER_MAX, minimum: int = 1) -> int |
 
 
 def page_number() -> int:
-    """The `page` query argument: 1 when absent, 404 when it is not a page number."""
-    if not request.args.get("page"):
-        return 1
-    page = number_arg("page", MAX_PAGE)
-    if page is None:
-        abort(404)
-    return page
+    """The `page` query argument: 1 unless it is a page number; past MAX_PAGE, that (empty) page."""
+    page = number_arg("page", BIGINT_MAX) or 1
+    return min(page, MAX_PAGE)
 
 
 @vendor.get("/vendor/<name>")
@@ -120,6 +117,16 @@ def register_filters(app: Flask) -> None:
         return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime(fmt)
 
 
+def register_query_check(app: Flask) -> None:
+    @app.before_request
+    def refuse_unsafe_query():
+        """A query string with control characters (tab and line breaks aside) is refused before any view runs."""
+        for name, value in request.args.items(multi=True):
+            if TEXT_AREA_UNSAFE.search(value) or LINE_UNSAFE.search(name):
+                abort(400, f"The address holds a character that cannot be used (in “{name[:40]}”). "
+                           "Nothing was changed.")
+
+
 def register_security(app: Flask) -> None:
     talisman.init_app(
         app,
@@ -159,6 +166,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages = {
+            400: ("Not understood", error.description),
             403: ("Not allowed", "Your roles do not allow this. Ask an administrator if you need it."),
             404: ("Not found", "There is nothing here, or it is not yours to see."),
             405: ("Not allowed", "That action cannot be done this way."),

@@ -45,7 +45,7 @@ def index():
 def create():
     form = NewMeetingForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _index_page(form, 422)
     created = []
     refusal = attempt(form, lambda: created.append(ops.create_meeting(
         current_user, {"title": form.title.data, "held_on": form.held_on.data})))
@@ -103,7 +103,7 @@ def save(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting, posted=True)
     if not form.validate_on_submit():
-        abort(400)
+        return _page(meeting, 422, form=form)
     changes = {}
     refusal = attempt(form, lambda: changes.update(
         ops.update_meeting(meeting, current_user, form.meeting_fields(), form.version.data)))

@@ -185,9 +185,9 @@ def update_meeting(meeting: Meeting, actor: User, fields: Mapping[str, object], 
     _committee(actor, "keep the committee's minutes")
     values = {**_meeting_values(fields), "minutes": text("minutes", fields.get("minutes"), max_length=20000)}
     attendees = _members(fields.get("attendees") or [])
-    if parse_int(expected_version) is None:
+    if (expected := parse_int(expected_version, 0)) is None:
         raise Invalid("The form is missing its version; reload the page.", field="version")
-    if parse_int(expected_version) != meeting.version:
+    if expected != meeting.version:
         raise Conflict("Someone else saved this meeting while you had it open. Nothing of yours was saved; "
                        "your text is still here.", field="version")
     changes = {name: (getattr(meeting, name), new) for name, new in values.items() if getattr(meeting, name) != new}

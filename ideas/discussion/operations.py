@@ -114,7 +114,7 @@ def _mentioned(idea: Idea, text: str) -> list[User]:
 
 
 def _expect_version(comment: Comment, expected: object) -> None:
-    if (expected := parse_int(expected)) is None:
+    if (expected := parse_int(expected, 0)) is None:
         raise Invalid("The form is missing the comment's version; reload the page.", field="version")
     if expected != comment.version:
         raise Conflict("This comment changed while you had it open. Nothing of yours was saved.", field="version")

@@ -127,7 +127,7 @@ def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str 
 
 
 def _expect_version(idea: Idea, expected: object) -> None:
-    if (expected := parse_int(expected)) is None:
+    if (expected := parse_int(expected, 0)) is None:
         raise Invalid("The form is missing the idea's version; reload the page.", field="version")
     if expected != idea.version:
         raise Conflict(f"Someone else changed this idea while you had it open (it is now at version "

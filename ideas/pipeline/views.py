@@ -123,6 +123,8 @@ def _edit_page(idea: Idea | None):
                 return redirect(url_for("pipeline.edit", idea_id=saved.id))
             flash("Sent to the mentors. You will hear when a mentor starts the review.", "success")
             return redirect(url_for("pipeline.detail", idea_id=saved.id))
+    elif form.is_submitted():
+        status = 422
     request_for_changes = last_transition(idea) if idea and idea.stage == Stage.REVISION else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
                            is_submitter=idea is None or idea.submitter_id == current_user.id), status
@@ -134,7 +136,7 @@ def autosave():
     """Save the draft as the user types; answers a small status fragment and the new version out of band."""
     form = idea_form(None)
     if not form.validate_on_submit():
-        abort(400)
+        return render_template("pipeline/_autosave.html", idea=None, refusal=form.refusal()), 422
     idea = _form_idea(form, None)
     if idea is None and not any(v for v in form.idea_fields().values()):
         return render_template("pipeline/_autosave.html", idea=None, refusal=None)
@@ -208,6 +210,8 @@ def act(idea_id: int, action: str):
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
     elif row is None:
         check(action, facts, actor)  # not offered now: answer why, with the refusal's status
+    elif form.is_submitted():
+        status = 422
     # After a conflict the action may be gone: its fields stay on the page with what was typed.
     shown = row or next(t for t in TRANSITIONS if t.action == action)
     return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
@@ -235,6 +239,8 @@ def mentor(idea_id: int):
         else:
             flash(f"{idea.mentor.name} is now the idea's mentor.", "success")
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    elif form.is_submitted():
+        status = 422
     return render_template("pipeline/mentor.html", idea=idea, form=form), status
 
 
