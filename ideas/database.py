@@ -1,7 +1,7 @@
 """The SQLAlchemy base: naming convention, UTC timestamps, the `db` object."""
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Engine, MetaData, event, inspect
 from sqlalchemy.exc import OperationalError
@@ -86,9 +86,14 @@ SQLITE_BUSY_MS = 15_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def reads_from_now_on() -> None:
+    """The rest of this request only reads (an error page): its transactions need no write lock."""
+    g.reads_only = True
+
+
 def _reads_only() -> bool:
-    """A transaction inside a GET (or HEAD, OPTIONS) request is expected to read."""
-    return has_request_context() and request.method in SAFE_METHODS
+    """A transaction inside a GET (or HEAD, OPTIONS) request, or after `reads_from_now_on`, only reads."""
+    return has_request_context() and (request.method in SAFE_METHODS or g.get("reads_only", False))
 
 
 def serialise_sqlite_writes(engine: Engine) -> None:

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from ideas.clock import local_time
-from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int
+from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int, reads_from_now_on
 from ideas.errors import Forbidden, Refusal
 from ideas.extensions import htmx, talisman
 from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
@@ -149,7 +149,8 @@ def register_security(app: Flask) -> None:
 
 def error_page(code: int, title: str, message: str):
     """The friendly error page, after rolling back whatever the request left half done."""
-    db.session.rollback()  # the page itself may read (the signed-in user's name and roles)
+    db.session.rollback()  # the page itself reads (the signed-in user's name and roles), and only reads
+    reads_from_now_on()
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
