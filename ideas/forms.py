@@ -1,6 +1,5 @@
 """Form pieces every feature uses: the base forms that refuse unsafe characters, checkbox lists, choices."""
 import re
-import unicodedata
 
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectMultipleField, TextAreaField
@@ -18,8 +17,13 @@ LINE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 TEXT_AREA_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+CONTROL_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return"}
+
+
 def _character_name(character: str) -> str:
-    return unicodedata.name(character, f"U+{ord(character):04X}")
+    """How a message names a control character: "line break, U+000A"."""
+    code = f"U+{ord(character):04X}"
+    return f"{CONTROL_NAMES[character]}, {code}" if character in CONTROL_NAMES else code
 
 
 def refuse_unsafe_characters(form, field) -> None:
