@@ -119,6 +119,17 @@ def serialise_sqlite_writes(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")
 
 
+def write_alone(statement) -> None:
+    """Commit what is open, then run one UPDATE or DELETE as a transaction of its own.
+
+    A GET's transaction has read, so on SQLite it cannot wait for the write lock; one that
+    begins with the write does wait its turn (a session's last-seen time, say).
+    """
+    db.session.commit()
+    db.session.execute(statement, execution_options={"synchronize_session": False})
+    db.session.commit()
+
+
 def is_locked(error: BaseException) -> bool:
     """SQLite's answer when the write lock stayed taken for longer than the busy timeout."""
     return isinstance(error, OperationalError) and "database is locked" in str(error.orig)

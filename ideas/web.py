@@ -2,7 +2,7 @@
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from ideas.clock import local_time
 from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int, reads_from_now_on
 from ideas.errors import Forbidden, Refusal
-from ideas.extensions import htmx, talisman
+from ideas.extensions import htmx, login_manager, talisman
 from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
 
 CONTENT_SECURITY_POLICY = {
@@ -147,6 +147,12 @@ def register_security(app: Flask) -> None:
         return response
 
 
+def _user_as_loaded_so_far() -> None:
+    """After a database fault, the page does not load the signed-in user again: that may be what failed."""
+    if "_login_user" not in g:  # Flask-Login's cache of the current user for this request
+        g._login_user = login_manager.anonymous_user()
+
+
 def error_page(code: int, title: str, message: str):
     """The friendly error page, after rolling back whatever the request left half done."""
     db.session.rollback()  # the page itself reads (the signed-in user's name and roles), and only reads
@@ -186,6 +192,7 @@ def register_errorhandlers(app: Flask) -> None:
     def database_busy(error: OperationalError):
         if not is_locked(error):
             raise error  # a real fault: logged, and answered by the 500 page below
+        _user_as_loaded_so_far()
         body, code = error_page(503, "Busy, try again",
                                 "Many people are saving at this moment. Nothing you sent was saved; "
                                 "please send it again in a few seconds.")
@@ -193,5 +200,6 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
+        _user_as_loaded_so_far()
         return error_page(500, "Something went wrong",
                           "The error is logged. Nothing you sent was saved; please try again.")

@@ -4,6 +4,7 @@ import re
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -11,11 +12,13 @@ from urllib.request import HTTPCookieProcessor, build_opener
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import select, update
 from werkzeug.serving import make_server
 
 import ideas.database
-from ideas.accounts.models import Role
+from ideas.accounts.models import Role, UserSession
 from ideas.audit.verify import verify_trail
+from ideas.clock import utcnow
 from ideas.extensions import db
 from ideas.pipeline.workflow import Stage
 from tests.conftest import PASSWORD, csrf_token, make_app
@@ -123,3 +126,38 @@ def test_readers_do_not_wait_for_a_writer_and_a_writer_kept_waiting_gets_a_503(s
     assert status == 503 and "Nothing you sent was saved" in answer
     assert re.search(r"<title>Busy, try again", answer)
     assert db.session.scalar(db.text("SELECT count(*) FROM comments")) == 0
+
+
+def test_a_page_that_touches_the_session_waits_for_a_writer_instead_of_failing(sqlite_app, server):
+    email = create_user(Role.MENTEE).email
+    db.session.commit()
+    browser = Browser(server, email)
+    db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()  # the next page records that the session is still in use
+    holder = sqlite3.connect(sqlite_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+                             isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.5, lambda: (holder.rollback(), holder.close()))
+    release.start()
+    assert browser.get("/ideas/mine")[0] == 200
+    release.join()
+    assert utcnow() - db.session.scalar(select(UserSession.last_seen_at)) < timedelta(minutes=1)
+
+
+def test_a_page_whose_session_touch_waits_too_long_gets_the_503_page(sqlite_app, server, monkeypatch):
+    email = create_user(Role.MENTEE).email
+    db.session.commit()
+    browser = Browser(server, email)
+    db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+    db.session.commit()
+    monkeypatch.setattr(ideas.database, "SQLITE_BUSY_MS", 200)
+    db.engine.dispose()
+    holder = sqlite3.connect(sqlite_app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"),
+                             isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        status, answer = browser.get("/ideas/mine")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert status == 503 and "Busy, try again" in answer
