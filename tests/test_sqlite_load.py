@@ -13,7 +13,6 @@ from urllib.request import HTTPCookieProcessor, build_opener
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select, update
-from werkzeug.serving import make_server
 
 import ideas.database
 from ideas.accounts.models import Role, UserSession
@@ -24,6 +23,7 @@ from ideas.pipeline.workflow import Stage
 from tests.conftest import PASSWORD, csrf_token, make_app
 from tests.support.hostile import create_user
 from tests.support.ideas import make_idea
+from tests.support.server import serving
 
 READERS, READS, WRITERS, WRITES = 16, 8, 4, 5
 
@@ -42,12 +42,8 @@ def sqlite_app(tmp_path):
 @pytest.fixture
 def server(sqlite_app):
     """The app behind a real threaded HTTP server on 127.0.0.1; yields its base URL."""
-    httpd = make_server("127.0.0.1", 0, sqlite_app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with serving(sqlite_app) as url:
+        yield url
 
 
 class Browser:
