@@ -1,6 +1,7 @@
 """Form pieces every feature uses: the base forms that refuse unsafe characters, checkbox lists, choices."""
 import re
 
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -48,7 +49,11 @@ class WebForm(FlaskForm):
     """The base of every form the app renders: CSRF (Flask-WTF) and no control characters."""
 
     class Meta(_ChecksCharacters, FlaskForm.Meta):
-        pass
+        def wrap_formdata(self, form, formdata):
+            """A form reads posted form fields only: a JSON body, which Flask-WTF would also take, leaves it empty."""
+            if formdata is not None and not hasattr(formdata, "getlist") and request.is_json:  # "read the request"
+                formdata = request.form
+            return super().wrap_formdata(form, formdata)
 
     def refusal(self) -> Invalid:
         """The first field's message as a refusal, for an answer with room for one message."""

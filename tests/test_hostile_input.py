@@ -1,7 +1,7 @@
 """Hostile values in every parameter of every route, for each kind of user: never a 5xx, nothing half-saved.
 
-Huge, negative and unicode-digit ids, NUL, lone surrogates, CR/LF, 100k characters and repeated keys go
-into every path variable and every query and form parameter any view reads (tests/support/hostile.py);
+Huge, negative and unicode-digit ids, NUL, lone surrogates, CR/LF, 100k characters, repeated keys and JSON
+bodies go into every path variable and every query and form parameter any view reads (tests/support/hostile.py);
 CSRF stays on and every request carries a valid token, so the views really run.
 """
 import pytest
@@ -18,11 +18,14 @@ from tests.support.hostile import (HOSTILE, LONG, REPEATED, World, build_world, 
 ROUTES = routes(create_app(TestConfig, {"SQLALCHEMY_DATABASE_URI": "sqlite://"}))
 WHO = ("everyone", "mentee", "visitor")
 IN_PATH = ("2147483648", "9223372036854775808", "-1", "²", "a\x00b", "\ud800")
+FORM = {"repeat": False, "in_path": False, "as_json": False}
 EXAMPLES = [
-    *({"values": [value], "repeat": False, "in_path": False} for value in HOSTILE if value != LONG),
-    {"values": [LONG, *["a"] * 39], "repeat": False, "in_path": False},  # 100k characters in a few fields
-    {"values": REPEATED, "repeat": True, "in_path": False},
-    *({"values": [value], "repeat": False, "in_path": True} for value in IN_PATH),
+    *({**FORM, "values": [value]} for value in HOSTILE if value != LONG),
+    {**FORM, "values": [LONG, *["a"] * 39]},  # 100k characters in a few fields
+    {**FORM, "values": REPEATED, "repeat": True},
+    *({**FORM, "values": [value], "in_path": True} for value in IN_PATH),
+    {**FORM, "values": REPEATED, "as_json": True},  # a JSON object, some values objects themselves
+    {**FORM, "values": REPEATED, "repeat": True, "as_json": True},  # a JSON list
 ]
 
 
@@ -66,11 +69,11 @@ def attack(test):
 @settings(max_examples=2, suppress_health_check=list(HealthCheck))
 @given(values=st.lists(st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40), st.integers().map(str)),
                        min_size=1, max_size=4),
-       repeat=st.booleans(), in_path=st.booleans())
+       repeat=st.booleans(), in_path=st.booleans(), as_json=st.booleans())
 @attack
-def test_hostile_values_never_answer_5xx_nor_half_save(world, who, route, values, repeat, in_path):
+def test_hostile_values_never_answer_5xx_nor_half_save(world, who, route, values, repeat, in_path, as_json):
     before, since = world.counts(), world.last_sequence()
-    response = world.send(who, route, values, repeat, in_path)
+    response = world.send(who, route, values, repeat, in_path, as_json)
     assert response.status_code < 500, response.get_data(as_text=True)[:2000]
     if response.status_code >= 400:
         assert world.counts() == before, "a refused request saved rows"

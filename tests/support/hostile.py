@@ -159,8 +159,13 @@ class World:
 
         return PATH_ARGUMENT.sub(fill, route.rule)
 
-    def send(self, who: str, route: Route, values: list[str], repeat: bool = False, in_path: bool = False):
-        """Every parameter gets one of `values` in turn (twice over when `repeat`), in the query and the body."""
+    def send(self, who: str, route: Route, values: list[str], repeat: bool = False, in_path: bool = False,
+             as_json: bool = False):
+        """Every parameter gets one of `values` in turn (twice over when `repeat`), in the query and the body.
+
+        `as_json` posts a JSON body instead: a list when `repeat`, else an object whose every other value
+        is itself an object.
+        """
         pairs = []
         for number, name in enumerate(self.names):
             pairs.append((name, values[number % len(values)]))
@@ -168,12 +173,17 @@ class World:
                 pairs.append((name, values[(number + 1) % len(values)]))
         encoded = "&".join(f"{encode(name)}={encode(value)}" for name, value in pairs)
         path = self.path(route, values[0] if in_path else None)
+        client, query = self.clients[who], encoded if in_path else None
         if route.method not in UNSAFE_METHODS:
-            return self.clients[who].open(path, method=route.method, query_string=encoded)
+            return client.open(path, method=route.method, query_string=encoded)
+        if as_json:
+            body = values if repeat else {name: {"nested": value} if number % 2 else value
+                                          for number, (name, value) in enumerate(pairs)}
+            return client.open(path, method=route.method, query_string=query, json=body,
+                               headers={"X-CSRFToken": self.tokens[who]})
         tokens = "&".join(f"{encode(name)}={encode(self.tokens[who])}" for name in self.token_names)
-        body = f"{encoded}&{tokens}"
-        return self.clients[who].open(path, method=route.method, query_string=encoded if in_path else None,
-                                      data=body, content_type="application/x-www-form-urlencoded")
+        return client.open(path, method=route.method, query_string=query, data=f"{encoded}&{tokens}",
+                           content_type="application/x-www-form-urlencoded")
 
     def counts(self) -> dict[str, int]:
         """Rows per table, leaving out the audit trail's own tables (checked by `denials_only`)."""
