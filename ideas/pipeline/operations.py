@@ -14,7 +14,7 @@ from ideas.committee.difference import Change, summary
 from ideas.committee.rounds import on_transition
 from ideas.committee.snapshot import changes_since_approval
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.co_authors import co_author_emails, name_co_authors, named_emails, record_invitations
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
@@ -129,10 +129,8 @@ def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str 
 
 
 def _expect_version(idea: Idea, expected: object) -> None:
-    try:
-        expected = int(expected)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing the idea's version; reload the page.", field="version") from None
+    if (expected := parse_int(expected, 0)) is None:
+        raise Invalid("The form is missing the idea's version; reload the page.", field="version")
     if expected != idea.version:
         raise Conflict(f"Someone else changed this idea while you had it open (it is now at version "
                        f"{idea.version}, you had version {expected}). Nothing of yours was saved.",
@@ -251,10 +249,7 @@ def _clean(name: str, value: object, idea: Idea, actor: User) -> object:
 def _unit_id(value: object) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        unit_id = int(value)
-    except (TypeError, ValueError):
-        unit_id = None
+    unit_id = parse_int(value)
     if unit_id is None or db.session.get(Unit, unit_id) is None:
         raise Invalid("Origin unit: choose a unit from the list.", field="unit")
     return unit_id

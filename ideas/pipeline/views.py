@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.discussion.forms import CommentForm
 from ideas.errors import Conflict, Invalid, Refusal
 from ideas.extensions import htmx
@@ -74,8 +74,8 @@ def _form_data(idea: Idea) -> dict:
 
 def _form_idea(form: IdeaForm, idea: Idea | None) -> Idea | None:
     """The idea a posted form saves into: the page's, or the draft its first autosave created."""
-    if idea is None and (form.idea_id.data or "").isdigit():
-        idea = visible_idea(int(form.idea_id.data))  # the operation says why, if it is not editable
+    if idea is None and (idea_id := parse_int(form.idea_id.data)) is not None:
+        idea = visible_idea(idea_id)  # the operation says why, if it is not editable
     return idea
 
 
@@ -125,6 +125,8 @@ def _edit_page(idea: Idea | None):
                 return redirect(url_for("pipeline.edit", idea_id=saved.id))
             flash("Sent to the mentors. You will hear when a mentor starts the review.", "success")
             return redirect(url_for("pipeline.detail", idea_id=saved.id))
+    elif form.is_submitted():
+        status = 422
     request_for_changes = last_transition(idea) if idea and idea.stage == Stage.REVISION else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
                            is_submitter=idea is None or idea.submitter_id == current_user.id), status
@@ -136,7 +138,7 @@ def autosave():
     """Save the draft as the user types; answers a small status fragment and the new version out of band."""
     form = idea_form(None)
     if not form.validate_on_submit():
-        abort(400)
+        return render_template("pipeline/_autosave.html", idea=None, refusal=form.refusal()), 422
     idea = _form_idea(form, None)
     if idea is None and not any(v for v in form.idea_fields().values()):
         return render_template("pipeline/_autosave.html", idea=None, refusal=None)
@@ -208,8 +210,8 @@ def act(idea_id: int, action: str):
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
         inputs = {name: form[name].data for name in ("reason", "comment", "response")}
-        if current_user.has_role(Role.ADMIN) and (form.mentor.data or "").isdigit():
-            inputs["mentor"] = int(form.mentor.data)
+        if current_user.has_role(Role.ADMIN) and (mentor_id := parse_int(form.mentor.data)) is not None:
+            inputs["mentor"] = mentor_id
         try:
             done = apply_action(idea, current_user, action, form.version.data, **inputs)
             db.session.commit()
@@ -229,6 +231,8 @@ def act(idea_id: int, action: str):
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
     elif row is None:
         check(action, facts, actor)  # not offered now: answer why, with the refusal's status
+    elif form.is_submitted():
+        status = 422
     # After a conflict the action may be gone: its fields stay on the page with what was typed.
     shown = row or next(t for t in TRANSITIONS if t.action == action)
     return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
@@ -245,7 +249,7 @@ def mentor(idea_id: int):
     form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
-        chosen = int(form.mentor.data) if (form.mentor.data or "").isdigit() else None
+        chosen = parse_int(form.mentor.data)
         try:
             reassign_mentor(idea, current_user, chosen, form.reason.data, form.version.data)
             db.session.commit()
@@ -256,6 +260,8 @@ def mentor(idea_id: int):
         else:
             flash(f"{idea.mentor.name} is now the idea's mentor.", "success")
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    elif form.is_submitted():
+        status = 422
     return render_template("pipeline/mentor.html", idea=idea, form=form), status
 
 
