@@ -23,6 +23,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     configure(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
@@ -43,6 +44,12 @@ def configure(app: Flask) -> None:
     cfg["PERMANENT_SESSION_LIFETIME"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
     if cfg["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg["PROXY_FIX_X_FOR"], x_proto=1)
+
+
+def register_converters(app: Flask) -> None:
+    from ideas.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added: ids a database can hold
 
 
 def register_extensions(app: Flask) -> None:
@@ -120,9 +127,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from ideas.web import register_errorhandlers, register_filters, register_security
+    from ideas.web import register_errorhandlers, register_filters, register_query_check, register_security
 
     register_filters(app)
+    register_query_check(app)
     register_security(app)
     register_errorhandlers(app)
 

@@ -15,9 +15,10 @@ def all_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).options(selectinload(Site.units)).order_by(Site.name)))
 
 
-def find_colleagues(text: str, leave_out: User, limit: int = 8) -> list[User]:
-    """Active users whose name or e-mail contains the text."""
+def find_colleagues(text: str, leave_out: User, limit: int = 8, role: Role | None = None) -> list[User]:
+    """Active users (with the role, when one is given) whose name or e-mail contains the text."""
+    with_role = User.role_rows.any(UserRole.role == role) if role else User.active
     return list(db.session.scalars(
-        select(User).where(User.active, User.id != leave_out.id,
+        select(User).where(User.active, with_role, User.id != leave_out.id,
                            or_(User.name.icontains(text, autoescape=True), User.email.icontains(text, autoescape=True)))
         .order_by(func.lower(User.name), User.id).limit(limit)))

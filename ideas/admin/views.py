@@ -22,7 +22,7 @@ from ideas.forms import options, unit_choices
 from ideas.settings import all_settings
 from ideas.settings.definitions import DEFINITIONS, time_zone_names
 from ideas.settings.operations import change_settings
-from ideas.web import form_status, render
+from ideas.web import form_status, number_arg, page_number, render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 USERS_PER_PAGE = 50
@@ -95,7 +95,7 @@ def users():
         query = query.where(User.role_rows.any(UserRole.role == Role(form.role.data)))
     if form.status.data != "all":
         query = query.where(User.active.is_(form.status.data != "inactive"))
-    results = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
+    results = db.paginate(query, page=page_number(), per_page=USERS_PER_PAGE,
                        error_out=False, count=True)
     filters = {key: value for key, value in request.args.items() if key in ("q", "role", "status") and value}
     return render("admin/users.html", "admin/_user_results.html", form=form, results=results, filters=filters)
@@ -270,7 +270,7 @@ def edit_unit(unit_id: int):
 # Pairings ------------------------------------------------------------------------------
 
 def _pairing_form() -> PairingForm:
-    form = PairingForm(data={"mentee": request.args.get("mentee", type=int)})
+    form = PairingForm(data={"mentee": number_arg("mentee")})
     form.mentee.choices = options("Choose a mentee", ((u.id, u.name) for u in active_users_with(Role.MENTEE)))
     form.mentor.choices = options("Choose a mentor", ((u.id, u.name) for u in active_users_with(Role.MENTOR)))
     return form

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ideas.accounts.models import Unit, User
 from ideas.audit import record
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
@@ -40,11 +40,8 @@ def score(name: str, value: object, required: bool = False) -> int | None:
     """A score from 1 to 5; empty is allowed in a draft unless `required`."""
     if value in (None, "") and not required:
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not 1 <= number <= 5:
+    number = parse_int(value, 1, 5)
+    if number is None:
         raise Invalid(f"{LABELS[name]}: choose a score from 1 to 5.", field=name)
     return number
 
@@ -116,10 +113,8 @@ def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
 
 
 def _versioned(row, expected: object, what: str) -> None:
-    try:
-        expected = int(expected or 0)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing its version; reload the page.", field="version") from None
+    if (expected := parse_int(expected or 0, 0)) is None:
+        raise Invalid("The form is missing its version; reload the page.", field="version")
     current = row.version if row is not None else 0
     if expected != current:
         raise Conflict(f"Someone else saved the {what} while you had it open (it is now at version {current}, "
@@ -293,10 +288,9 @@ def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_ve
 def _units(ids) -> list[Unit]:
     if isinstance(ids, str | int):
         ids = [ids]
-    try:
-        wanted = {int(i) for i in ids}
-    except (TypeError, ValueError):
-        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units") from None
+    wanted = {parse_int(i) for i in ids}
+    if None in wanted:
+        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units")
     found = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
     if len(found) != len(wanted):
         raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units")

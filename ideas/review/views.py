@@ -16,11 +16,11 @@ from ideas.pipeline.workflow import Stage, available_actions, transition_for, un
 from ideas.review import operations as ops
 from ideas.review.access import may_plan, may_review
 from ideas.review.forms import FeasibilityForm, HazardForm, MeasureForm, PlanForm, StatementForm, TriageForm
+from ideas.review.queue import mentor_queue
 from ideas.review.queries import (
     feasibility_complete,
     hazards_of,
     measures_of,
-    mentor_queue,
     plan_of,
     review_facts,
     review_of,
@@ -28,7 +28,7 @@ from ideas.review.queries import (
 )
 from ideas.review.risk import band, risk_score
 from ideas.review.rules import CRITERIA, TRIAGE
-from ideas.web import attempt, render, role_required
+from ideas.web import attempt, form_status, number_arg, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
@@ -44,10 +44,12 @@ def queue():
 
 
 @bp.post("/<int:idea_id>/claim")
-@mentor_required
+@login_required
 def claim(idea_id: int):
-    """Start the review (the workflow's start_review), then open it."""
+    """Start the review (the workflow's start_review), then open it; 404 first for a hidden idea, then 403."""
     idea = visible_idea(idea_id)
+    if not current_user.has_role(Role.MENTOR):
+        abort(403)
     apply_action(idea, current_user, "start_review", request.form.get("version"))
     db.session.commit()
     flash("The review is yours. It saves as a draft until you recommend, request changes or decline.", "success")
@@ -115,6 +117,8 @@ def feasibility(idea_id: int):
             return _saved("review.feasibility", idea)
         _stale(form, refusal, review)
         status = refusal.status
+    elif form.is_submitted():
+        status = 422
     return _page("review/feasibility.html", idea, status, form=form, criteria=CRITERIA,
                  complete=feasibility_complete(review))
 
@@ -156,7 +160,7 @@ def statement(idea_id: int):
     idea = visible_idea(idea_id)
     form = StatementForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _safety_answer(idea, 422, statement_form=form)
     refusal = attempt(form, lambda: ops.save_safety_statement(idea, current_user, form.no_hazards.data,
                                                               form.version.data))
     if refusal:
@@ -171,7 +175,7 @@ def add_hazard(idea_id: int):
     idea = visible_idea(idea_id)
     form = HazardForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _safety_answer(idea, 422, hazard_form=form)
     refusal = attempt(form, lambda: ops.add_hazard(idea, current_user, _fields(form)))
     if refusal:
         return _safety_answer(idea, refusal.status, hazard_form=form)
@@ -193,10 +197,8 @@ def remove_hazard(idea_id: int, hazard_id: int):
 @login_required
 def risk():
     """The score and band of a severity and likelihood, as the mentor chooses them."""
-    try:
-        score = risk_score(int(request.args.get("severity", "")), int(request.args.get("likelihood", "")))
-    except ValueError:
-        score = None
+    severity, likelihood = number_arg("severity", 5), number_arg("likelihood", 5)
+    score = risk_score(severity, likelihood) if severity and likelihood else None
     return render_template("review/_risk.html", score=score, band=band(score) if score else None)
 
 
@@ -222,6 +224,8 @@ def triage(idea_id: int):
             return _saved("review.triage", idea)
         _stale(form, refusal, review)
         status = refusal.status
+    elif form.is_submitted():
+        status = 422
     return _page("review/triage.html", idea, status, form=form, questions=TRIAGE)
 
 
@@ -259,7 +263,7 @@ def plan(idea_id: int):
             return _saved("review.plan", idea)
         _stale(form, refusal, current)
         return _plan_page(idea, current, form, status=refusal.status)
-    return _plan_page(idea, current, form)
+    return _plan_page(idea, current, form, status=form_status(form))
 
 
 @bp.post("/<int:idea_id>/measures")
@@ -267,9 +271,8 @@ def plan(idea_id: int):
 def add_measure(idea_id: int):
     idea = visible_idea(idea_id)
     form = MeasureForm()
-    if not form.validate_on_submit():
-        abort(400)
-    refusal = attempt(form, lambda: ops.add_measure(idea, current_user, _fields(form)))
+    refusal = attempt(form, lambda: ops.add_measure(idea, current_user, _fields(form))) if form.validate_on_submit() \
+        else form.refusal()
     if refusal:
         current = plan_of(idea.id)
         return _plan_page(idea, current, _plan_form(current, posted=False), form, refusal.status)
