@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ideas.accounts.models import User
 from ideas.audit import record
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots.chart_access import may_shape_chart
 from ideas.pilots.chart_data import phase_starts, day_label
@@ -63,8 +63,8 @@ def _cycle(idea: Idea, value: object) -> PdsaCycle | None:
     text = str(value or "")
     if not text:
         return None
-    wellformed = text.isascii() and text.isdigit() and len(text) < 10  # a database integer
-    cycle = db.session.get(PdsaCycle, int(text)) if wellformed else None
+    cycle_id = parse_int(text)
+    cycle = db.session.get(PdsaCycle, cycle_id) if cycle_id is not None else None
     if cycle is None or cycle.idea_id != idea.id:
         raise Invalid(f"{LABELS['pdsa_cycle']}: choose one of this pilot's PDSA cycles.", field="pdsa_cycle")
     return cycle
@@ -119,10 +119,10 @@ def _baseline_points(measure: Measure, value: object) -> int | None:
     if first_phase < 2:
         raise Invalid(f"{LABELS['baseline_points']}: it needs at least 2 points in the first phase; "
                       f"there {'is' if first_phase == 1 else 'are'} {first_phase}.", field="baseline_points")
-    if not (text.isascii() and text.isdigit()) or len(text) > 6 or not 2 <= int(text) <= first_phase:
+    if (points := parse_int(text, 2, first_phase)) is None:
         raise Invalid(f"{LABELS['baseline_points']}: give a whole number of points from 2 to {first_phase} "
                       "(the first phase), or leave it empty.", field="baseline_points")
-    return int(text)
+    return points
 
 
 def change_settings(idea: Idea, measure: Measure, actor: User, fields: Mapping[str, object]) -> bool:
