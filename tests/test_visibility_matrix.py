@@ -30,6 +30,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, reassign_mentor
 from ideas.pipeline.visibility import visible_ideas
 from ideas.pipeline.workflow import Stage, can_see
+from ideas.review.models import Measure
 from ideas.review.queue import mentor_queue
 from tests.conftest import IsolatedClient, csrf_token, make_app, sign_in_fully
 from tests.support.committee import approve_pilot
@@ -151,6 +152,8 @@ NOT_THERE = 999_999
 def _child(name: str, idea: Idea) -> int | None:
     if name == "comment_id":
         return db.session.scalar(select(Comment.id).where(Comment.idea_id == idea.id))
+    if name == "measure_id":
+        return db.session.scalar(select(Measure.id).where(Measure.idea_id == idea.id).limit(1))
     conditions = conditions_of(idea.id)
     return conditions[0].id if conditions else None
 
@@ -180,6 +183,13 @@ CALLS = {
     "committee.recusal": [("POST", {}, {})],
     "committee.decision": [("POST", {"action": "return_to_mentor"}, {})],
     "conditions.done": [("POST", {"condition_id": None}, {})],
+    "charts.chart": [("GET", {"measure_id": None}, None)],
+    "charts.chart_csv": [("GET", {"measure_id": None}, None)],
+    "charts.chart_json": [("GET", {"measure_id": None}, None)],
+    "charts.chart_svg": [("GET", {"measure_id": None}, None)],
+    "charts.add_phase": [("POST", {"measure_id": None}, {})],
+    "charts.remove_phase": [("POST", {"measure_id": None, "phase_id": NOT_THERE}, {})],
+    "charts.settings": [("POST", {"measure_id": None}, {})],
 }
 # Routes that name an idea in the form rather than the URL.
 FORM_CALLS = {"pipeline.autosave": [("POST", {}, {"idea_id": None, "version": "stale", "title": "A new title"})]}
