@@ -420,3 +420,16 @@ def test_edits_show_on_the_timeline(client, people, idea):
                 version(review_of(idea.id))).status_code == 302
     assert "changed a hazard" in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert db.session.scalar(select(Hazard.owner)) == "Matron"
+
+
+def test_a_control_character_is_refused_on_its_field_with_the_rest_kept(client, people, idea):
+    measure = measure_of(idea)
+    before, plan_version = stored(measure, ops.MEASURE_FIELDS), version(plan_of(idea.id))
+    sign_in(client, people["mentor"])
+    data = {**MEASURES[0], "unit_of_measure": "per bed\x00day", "definition": "Kept: my new definition."}
+    response = save(client, measure_path(idea), data, plan_version, headers=HTMX)
+    html = unescaped(response)
+    assert response.status_code == 422
+    assert "Unit of measure: remove the invisible control character" in html
+    assert f'id="measure-{measure.id}-unit_of_measure-error"' in html and "Kept: my new definition." in html
+    assert stored(measure, ops.MEASURE_FIELDS) == before and version(plan_of(idea.id)) == plan_version
