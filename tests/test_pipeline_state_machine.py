@@ -62,7 +62,7 @@ from ideas.pipeline.workflow import (
 )
 from ideas.review.access import may_plan, may_review
 from ideas.review.operations import remove_hazard, save_plan, update_hazard
-from ideas.review.queries import hazards_of, plan_of, review_facts
+from ideas.review.queries import hazards_of, plan_of, review_facts, review_of
 from ideas.settings import get_setting
 from tests.conftest import make_app
 from tests.support.committee import PASSWORD
@@ -331,7 +331,7 @@ class Pipeline(RuleBasedStateMachine):
                 hazard = hazards[0]
                 mitigation = next(m for m in MITIGATIONS if m != hazard.mitigation)
                 update_hazard(idea, user, hazard.id, {**HIGH_HAZARD, "description": hazard.description,
-                                                      "mitigation": mitigation})
+                                                      "mitigation": mitigation}, version(review_of(idea_id)))
             else:
                 plan = plan_of(idea_id)
                 aim = plan.aim if plan and change == "same" else next(a for a in AIMS if not plan or a != plan.aim)
@@ -575,7 +575,7 @@ def test_the_machine_recommends_only_after_a_complete_review(databases, tmp_path
         assert machine.idea(idea_id).stage == Stage.MENTOR_REVIEW
         idea = machine.idea(idea_id)
         for hazard in hazards_of(idea_id):
-            update_hazard(idea, idea.mentor, hazard.id, HIGH_HAZARD)
+            update_hazard(idea, idea.mentor, hazard.id, HIGH_HAZARD, version(review_of(idea_id)))
         db.session.commit()
         machine.recommend(idea_id)
         assert machine.idea(idea_id).stage == Stage.COMMITTEE_REVIEW

@@ -30,7 +30,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, reassign_mentor
 from ideas.pipeline.visibility import visible_ideas
 from ideas.pipeline.workflow import Stage, can_see
-from ideas.review.models import Measure
+from ideas.review.models import Hazard, Measure
 from ideas.review.queue import mentor_queue
 from tests.conftest import IsolatedClient, csrf_token, make_app, sign_in_fully
 from tests.support.committee import approve_pilot
@@ -154,6 +154,8 @@ def _child(name: str, idea: Idea) -> int | None:
         return db.session.scalar(select(Comment.id).where(Comment.idea_id == idea.id))
     if name == "measure_id":
         return db.session.scalar(select(Measure.id).where(Measure.idea_id == idea.id).limit(1))
+    if name == "hazard_id":
+        return db.session.scalar(select(Hazard.id).where(Hazard.idea_id == idea.id).limit(1))
     conditions = conditions_of(idea.id)
     return conditions[0].id if conditions else None
 
@@ -178,6 +180,10 @@ CALLS = {
     "review.remove_hazard": [("POST", {"hazard_id": NOT_THERE}, {})],
     "review.add_measure": [("POST", {}, {})],
     "review.remove_measure": [("POST", {"measure_id": NOT_THERE}, {})],
+    "review.edit_hazard": [("GET", {"hazard_id": None}, None), ("GET-htmx", {"hazard_id": None}, None),
+                           ("POST", {"hazard_id": NOT_THERE}, {"version": "stale"})],
+    "review.edit_measure": [("GET", {"measure_id": None}, None), ("GET-htmx", {"measure_id": None}, None),
+                            ("POST", {"measure_id": NOT_THERE}, {"version": "stale"})],
     "committee.pack": [("GET", {}, None)],
     "committee.vote": [("POST", {}, {})],
     "committee.recusal": [("POST", {}, {})],

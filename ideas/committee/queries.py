@@ -19,7 +19,7 @@ from ideas.review.rules import Overall
 from ideas.settings import get_setting
 
 # Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
-REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.changed", "hazard.removed")
+REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.updated", "hazard.removed")
 
 
 def open_round(idea_id: int, lock: bool = False) -> VotingRound | None:

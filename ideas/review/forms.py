@@ -36,6 +36,7 @@ class StatementForm(ShowsRefusals, WebForm):
 
 
 class HazardForm(ShowsRefusals, WebForm):
+    version = HiddenField()  # the review's, when a hazard is edited in place
     description = TextAreaField(LABELS["description"])
     severity = _select("severity", ((n, f"{n} – {word}") for n, word in SEVERITY.items()), "Choose")
     likelihood = _select("likelihood", ((n, f"{n} – {word}") for n, word in LIKELIHOOD.items()), "Choose")
@@ -65,13 +66,22 @@ class PlanForm(ShowsRefusals, WebForm):
 
 
 class MeasureForm(ShowsRefusals, WebForm):
+    version = HiddenField()  # the plan's, when a measure is edited in place
     kind = _select("kind", ((k.value, k.label) for k in MeasureType), "Choose a type")
     name = StringField(LABELS["name"])
     definition = TextAreaField(LABELS["definition"])
     unit_of_measure = StringField(LABELS["unit_of_measure"])
     direction = _select("direction", ((d.value, d.label) for d in Direction), "Choose")
     baseline = StringField(LABELS["baseline"], description="Leave empty if not known yet.")
-    target = StringField(LABELS["target"])
+    target = StringField(LABELS["target"], description="On the better side of the baseline, or equal to it.")
+    proportion = BooleanField(LABELS["proportion"])
     stop_threshold = StringField(LABELS["stop_threshold"], description="Balancing measures only (optional).")
     stop_direction = _select("stop_direction", ((d.value, d.label) for d in StopDirection), "No stop rule")
+    stop_on_signal = BooleanField(LABELS["stop_on_signal"], description="Balancing measures only.")
 
+
+def field_ids(form, prefix: str):
+    """Give a form's fields ids of their own, for a page that shows it beside another of its kind."""
+    for field in form:
+        field.id = f"{prefix}-{field.id}"
+    return form

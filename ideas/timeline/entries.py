@@ -49,7 +49,7 @@ EVENT_KINDS = {
     "condition.added": EventKind(Kind.REVIEWS, "set a condition of approval"),
     "condition.done": EventKind(Kind.REVIEWS, "marked a condition done"),
     "hazard.added": EventKind(Kind.REVIEWS, "added a hazard"),
-    "hazard.changed": EventKind(Kind.REVIEWS, "changed a hazard"),
+    "hazard.updated": EventKind(Kind.REVIEWS, "changed a hazard"),
     "hazard.removed": EventKind(Kind.REVIEWS, "removed a hazard"),
     "pilot_plan.saved": EventKind(Kind.REVIEWS, "saved the pilot plan"),
     "co_author.invited": EventKind(Kind.EDITS, "invited a co-author"),
