@@ -23,6 +23,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or Config)
     app.config.update(overrides or {})
     configure(app)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
@@ -43,6 +44,12 @@ def configure(app: Flask) -> None:
     cfg["PERMANENT_SESSION_LIFETIME"] = cfg["SESSION_ABSOLUTE_HOURS"] * 3600
     if cfg["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=cfg["PROXY_FIX_X_FOR"], x_proto=1)
+
+
+def register_converters(app: Flask) -> None:
+    from ideas.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added: ids a database can hold
 
 
 def register_extensions(app: Flask) -> None:
@@ -99,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
     from ideas.pilots.views import bp as pilots_bp
+    from ideas.pilots.chart_views import bp as charts_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
     from ideas.similar.views import bp as similar_bp
@@ -113,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(pilots_bp)
+    app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(similar_bp)
@@ -120,9 +129,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_web(app: Flask) -> None:
-    from ideas.web import register_errorhandlers, register_filters, register_security
+    from ideas.web import register_errorhandlers, register_filters, register_query_check, register_security
 
     register_filters(app)
+    register_query_check(app)
     register_security(app)
     register_errorhandlers(app)
 

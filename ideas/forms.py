@@ -1,10 +1,71 @@
-"""Form pieces more than one feature uses: checkbox lists and select choices."""
-from wtforms import SelectMultipleField
+"""Form pieces every feature uses: the base forms that refuse unsafe characters, checkbox lists, choices."""
+import re
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import Form, SelectMultipleField, TextAreaField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
+from wtforms.validators import StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.models import Site
-from ideas.errors import Refusal
+from ideas.errors import Invalid, Refusal
+
+# Control characters (C0, DEL, C1) and lone surrogates: no database or person needs them, and
+# PostgreSQL refuses NUL outright. A text area keeps its tabs and line breaks.
+LINE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+TEXT_AREA_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+CONTROL_NAMES = {"\x00": "NUL", "\t": "tab", "\n": "line break", "\r": "carriage return"}
+
+
+def _character_name(character: str) -> str:
+    """How a message names a control character: "line break, U+000A"."""
+    code = f"U+{ord(character):04X}"
+    return f"{CONTROL_NAMES[character]}, {code}" if character in CONTROL_NAMES else code
+
+
+def refuse_unsafe_characters(form, field) -> None:
+    """Every field's first check: no control characters (tab and line breaks only in text areas)."""
+    unsafe = TEXT_AREA_UNSAFE if isinstance(field, TextAreaField) else LINE_UNSAFE
+    for value in getattr(field, "raw_data", None) or []:
+        if isinstance(value, str) and (found := unsafe.search(value)):
+            raise StopValidation(f"{field.label.text}: remove the invisible control character "
+                                 f"({_character_name(found.group())}) and send it again.")
+
+
+class _ChecksCharacters:
+    """Meta that puts `refuse_unsafe_characters` before every field's own validators."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        field.validators = [refuse_unsafe_characters, *field.validators]
+        return field
+
+
+class WebForm(FlaskForm):
+    """The base of every form the app renders: CSRF (Flask-WTF) and no control characters."""
+
+    class Meta(_ChecksCharacters, FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """A form reads posted form fields only: a JSON body, which Flask-WTF would also take, leaves it empty."""
+            if formdata is not None and not hasattr(formdata, "getlist") and request.is_json:  # "read the request"
+                formdata = request.form
+            return super().wrap_formdata(form, formdata)
+
+    def refusal(self) -> Invalid:
+        """The first field's message as a refusal, for an answer with room for one message."""
+        name, messages = next(iter(self.errors.items()))
+        return Invalid(messages[0], field=name)
+
+
+class RowForm(Form):
+    """The base of a form repeated inside a WebForm (FormField, FieldList), with the same checks."""
+
+    class Meta(_ChecksCharacters, DefaultMeta):
+        pass
 
 
 class ShowsRefusals:

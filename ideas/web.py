@@ -2,15 +2,18 @@
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from ideas.clock import local_time
-from ideas.database import db
+from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int, reads_from_now_on
 from ideas.errors import Forbidden, Refusal
-from ideas.extensions import htmx, talisman
+from ideas.extensions import htmx, login_manager, talisman
+from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -30,6 +33,28 @@ VENDOR_FILES = {
 }
 
 vendor = Blueprint("vendor", __name__)
+MAX_PAGE = 1_000_000  # far past any list's last page; keeps OFFSET within every database's range
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits within the database's integer range, else 404."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = 1, max: int | None = INTEGER_MAX,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def number_arg(name: str, maximum: int = INTEGER_MAX, minimum: int = 1) -> int | None:
+    """A whole number from the query string (an id, by default); anything else is ignored (None)."""
+    return parse_int(request.args.get(name), minimum, maximum)
+
+
+def page_number() -> int:
+    """The `page` query argument: 1 unless it is a page number; past MAX_PAGE, that (empty) page."""
+    page = number_arg("page", BIGINT_MAX) or 1
+    return min(page, MAX_PAGE)
 
 
 @vendor.get("/vendor/<name>")
@@ -92,6 +117,16 @@ def register_filters(app: Flask) -> None:
         return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime(fmt)
 
 
+def register_query_check(app: Flask) -> None:
+    @app.before_request
+    def refuse_unsafe_query():
+        """A query string with control characters (tab and line breaks aside) is refused before any view runs."""
+        for name, value in request.args.items(multi=True):
+            if TEXT_AREA_UNSAFE.search(value) or LINE_UNSAFE.search(name):
+                abort(400, f"The address holds a character that cannot be used (in “{name[:40]}”). "
+                           "Nothing was changed.")
+
+
 def register_security(app: Flask) -> None:
     talisman.init_app(
         app,
@@ -112,13 +147,25 @@ def register_security(app: Flask) -> None:
         return response
 
 
+def _user_as_loaded_so_far() -> None:
+    """After a database fault, the page does not load the signed-in user again: that may be what failed."""
+    if "_login_user" not in g:  # Flask-Login's cache of the current user for this request
+        g._login_user = login_manager.anonymous_user()
+
+
+def error_page(code: int, title: str, message: str):
+    """The friendly error page, after rolling back whatever the request left half done."""
+    db.session.rollback()  # the page itself reads (the signed-in user's name and roles), and only reads
+    reads_from_now_on()
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
 def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
-        response = app.make_response((render_template(
-            "errors/error.html", code=400, title="This page had expired",
-            message="For your safety the form was not sent. Go back, reload the page and send it again.",
-        ), 400))
+        response = app.make_response(error_page(
+            400, "This page had expired",
+            "For your safety the form was not sent. Go back, reload the page and send it again."))
         if htmx:
             response.headers["HX-Refresh"] = "true"
         return response
@@ -126,6 +173,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         messages = {
+            400: ("Not understood", error.description),
             403: ("Not allowed", "Your roles do not allow this. Ask an administrator if you need it."),
             404: ("Not found", "There is nothing here, or it is not yours to see."),
             405: ("Not allowed", "That action cannot be done this way."),
@@ -133,17 +181,25 @@ def register_errorhandlers(app: Flask) -> None:
             429: ("Too many attempts", "Please wait a few minutes before trying again."),
         }
         title, message = messages.get(error.code, (error.name, error.description))
-        return render_template("errors/error.html", code=error.code, title=title, message=message), error.code
+        return error_page(error.code, title, message)
 
     @app.errorhandler(Refusal)
     def refused(refusal: Refusal):
         titles = {403: "Not allowed", 409: "Someone else changed it first", 422: "Not possible yet"}
-        return render_template("errors/error.html", code=refusal.status, title=titles.get(refusal.status, "Refused"),
-                               message=refusal.message), refusal.status
+        return error_page(refusal.status, titles.get(refusal.status, "Refused"), refusal.message)
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        if not is_locked(error):
+            raise error  # a real fault: logged, and answered by the 500 page below
+        _user_as_loaded_so_far()
+        body, code = error_page(503, "Busy, try again",
+                                "Many people are saving at this moment. Nothing you sent was saved; "
+                                "please send it again in a few seconds.")
+        return body, code, {"Retry-After": "5"}
 
     @app.errorhandler(InternalServerError)
     def server_error(error):
-        return render_template(
-            "errors/error.html", code=500, title="Something went wrong",
-            message="The error is logged. Nothing you sent was saved; please try again.",
-        ), 500
+        _user_as_loaded_so_far()
+        return error_page(500, "Something went wrong",
+                          "The error is logged. Nothing you sent was saved; please try again.")

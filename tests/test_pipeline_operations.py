@@ -55,8 +55,9 @@ def test_save_draft_records_each_changed_field_and_bumps_the_version(mentee, cre
     assert changes == {"title": ("Night-time falls checklist", "Falls checklist v2"),
                        "co_authors": ([], [colleague.email]), "benefits": (["safety"], ["safety", "staff"])}
     assert idea.version == 2
-    assert idea_events(idea)[-1].action == "idea.edited"
-    assert idea_events(idea)[-1].changes == changes
+    edited, invited = idea_events(idea)[-2:]
+    assert edited.action == "idea.edited" and edited.changes == changes
+    assert invited.action == "co_author.invited" and invited.changes == {"co_author": (None, colleague.name)}
 
 
 def test_saving_nothing_new_writes_nothing(mentee):

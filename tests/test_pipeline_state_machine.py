@@ -38,6 +38,7 @@ from ideas.committee.queries import (
 from ideas.database import db
 from ideas.discussion.operations import post_comment
 from ideas.errors import Invalid, Refusal
+from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft, save_draft
@@ -53,6 +54,7 @@ from ideas.pipeline.workflow import (
     available_actions,
     can_see,
     check,
+    check_answer,
     check_vote,
     conflicts,
     relationships,
@@ -60,7 +62,7 @@ from ideas.pipeline.workflow import (
 )
 from ideas.review.access import may_plan, may_review
 from ideas.review.operations import remove_hazard, save_plan, update_hazard
-from ideas.review.queries import hazards_of, plan_of, review_facts
+from ideas.review.queries import hazards_of, plan_of, review_facts, review_of
 from ideas.settings import get_setting
 from tests.conftest import make_app
 from tests.support.committee import PASSWORD
@@ -143,8 +145,11 @@ class Pipeline(RuleBasedStateMachine):
 
     @initialize(target=ideas)
     def first_idea(self):
-        """Every run starts with a complete draft co-written by a mentor, the case most rules are about."""
-        return self.write("maya", "tom", complete=True)
+        """Every run starts with a complete draft naming a mentor as co-author, the case most rules are about
+        (the mentor counts as a co-author once they accept the invitation)."""
+        idea_id = self.write("maya", "tom", complete=True)
+        self.answer(idea_id, "tom", accept=True)
+        return idea_id
 
     @initialize(target=ideas)
     def idea_at_the_committee(self):
@@ -168,6 +173,22 @@ class Pipeline(RuleBasedStateMachine):
         db.session.commit()
         self.transitions[idea.id] = 0
         return idea.id
+
+    @rule(idea_id=ideas, who=st.sampled_from(["sam", "tom", "kai", "grace"]), accept=st.booleans())
+    def answer(self, idea_id, who, accept):
+        """A named colleague accepts or declines: exactly when the rules allow it; only then do they count."""
+        idea, user = self.idea(idea_id), self.users[who]
+        try:
+            check_answer(idea_facts(idea), actor_facts(user), accept)
+        except Refusal:
+            with pytest.raises(Refusal):
+                answer_invitation(idea, user, accept)
+            db.session.rollback()
+            return
+        answer_invitation(idea, user, accept)
+        db.session.commit()
+        facts = idea_facts(idea)
+        assert (user.id in facts.co_author_ids) is accept and user.id not in facts.invited_ids
 
     @precondition(lambda self: len(self.transitions) < 3)
     @rule(target=ideas, mentor=st.sampled_from(["priya", "rui"]), co_author=st.sampled_from([None, "kai", "tom"]))
@@ -310,7 +331,7 @@ class Pipeline(RuleBasedStateMachine):
                 hazard = hazards[0]
                 mitigation = next(m for m in MITIGATIONS if m != hazard.mitigation)
                 update_hazard(idea, user, hazard.id, {**HIGH_HAZARD, "description": hazard.description,
-                                                      "mitigation": mitigation})
+                                                      "mitigation": mitigation}, version(review_of(idea_id)))
             else:
                 plan = plan_of(idea_id)
                 aim = plan.aim if plan and change == "same" else next(a for a in AIMS if not plan or a != plan.aim)
@@ -464,7 +485,10 @@ class Pipeline(RuleBasedStateMachine):
         stage, changes, approvals = Stage.DRAFT, 0, []
         for event in idea_events(idea):
             if event.action in ("idea.created", "idea.edited") and "co_authors" in event.changes:
-                team = {idea.submitter_id} | {self.emails[e] for e in event.changes["co_authors"][1] or []}
+                named = {self.emails[e] for e in event.changes["co_authors"][1] or []}
+                team = {idea.submitter_id} | (team & named)  # only those who accepted count
+            elif event.action == "co_author.accepted":
+                team.add(event.actor_id)
             elif event.action in REVIEW_EVENTS:
                 reviewers.add(event.actor_id)
             elif event.action == "committee.recused":
@@ -551,7 +575,7 @@ def test_the_machine_recommends_only_after_a_complete_review(databases, tmp_path
         assert machine.idea(idea_id).stage == Stage.MENTOR_REVIEW
         idea = machine.idea(idea_id)
         for hazard in hazards_of(idea_id):
-            update_hazard(idea, idea.mentor, hazard.id, HIGH_HAZARD)
+            update_hazard(idea, idea.mentor, hazard.id, HIGH_HAZARD, version(review_of(idea_id)))
         db.session.commit()
         machine.recommend(idea_id)
         assert machine.idea(idea_id).stage == Stage.COMMITTEE_REVIEW
@@ -564,7 +588,8 @@ def test_the_machine_approves_a_pilot_and_sends_a_changed_plan_back(databases, t
     """Review, recommend, three signed votes, approve_pilot, then a plan edit: re-approval with a new round."""
     machine = run_machine(databases, tmp_path, monkeypatch)
     try:
-        idea_id = machine.write("maya", "kai", complete=True)  # a committee member co-writes it
+        idea_id = machine.write("maya", "kai", complete=True)  # a committee member is named a co-author
+        machine.answer(idea_id, "kai", accept=True)  # and accepts: now they co-write it
         machine.act(idea_id, "maya", "submit", {}, stale=False)
         machine.act(idea_id, "priya", "start_review", {}, stale=False)
         machine.review(idea_id, "the mentor", "mitigated")

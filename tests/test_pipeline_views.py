@@ -104,7 +104,7 @@ def test_write_and_submit_a_new_idea(client, people):
     assert response.status_code == 302
     idea = db.session.scalar(select(Idea))
     assert response.headers["Location"] == f"/ideas/{idea.id}"
-    assert idea.stage == Stage.SUBMITTED and [u.name for u in idea.co_authors] == ["Sam Rivera"]
+    assert idea.stage == Stage.SUBMITTED and idea.co_authors == [] and [u.name for u in idea.invited] == ["Sam Rivera"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Sent to the mentors" in page and "Submitted" in page
 
@@ -267,7 +267,9 @@ def test_people_search_finds_active_colleagues(client, people, create_user):
     html = client.get("/ideas/people?q=SAM").get_data(as_text=True)
     assert 'data-add-co-author="' + people["co_author"].email + '"' in html
     assert people["submitter"].email not in client.get("/ideas/people?q=maya").get_data(as_text=True)
-    assert "Nobody active matches" in client.get("/ideas/people?q=%25%25").get_data(as_text=True)
+    assert "No mentee matches" in client.get("/ideas/people?q=%25%25").get_data(as_text=True)
+    mentor_html = client.get("/ideas/people?q=" + people["mentor"].name[:5]).get_data(as_text=True)
+    assert people["mentor"].email not in mentor_html  # only mentees can be co-authors
 
 
 # Actions ----------------------------------------------------------------------------------------

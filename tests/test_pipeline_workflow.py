@@ -21,16 +21,19 @@ from ideas.pipeline.workflow import (
     can_edit,
     can_see,
     check,
+    check_answer,
+    conflicts,
 )
 from ideas.review.risk import RiskBand
 from ideas.review.rules import ReviewFacts
 
-SUBMITTER, CO_AUTHOR, PAIRED, ASSIGNED, OTHER_MENTOR, COMMITTEE, ADMIN, STRANGER = range(1, 9)
+SUBMITTER, CO_AUTHOR, PAIRED, ASSIGNED, OTHER_MENTOR, COMMITTEE, ADMIN, STRANGER, INVITED = range(1, 10)
 
 # Each kind of actor, its facts, and the relationship kinds it should hold on the idea below.
 ACTORS = {
     "submitter": (ActorFacts(SUBMITTER, frozenset({"mentee"})), {Who.SUBMITTER}),
     "co_author": (ActorFacts(CO_AUTHOR, frozenset({"mentee"})), {Who.CO_AUTHOR}),
+    "invited_co_author": (ActorFacts(INVITED, frozenset({"mentee"})), set()),  # counts only once they accept
     "paired_mentor": (ActorFacts(PAIRED, frozenset({"mentor"})), {Who.ANY_MENTOR}),
     "assigned_mentor": (ActorFacts(ASSIGNED, frozenset({"mentor"})), {Who.ANY_MENTOR, Who.ASSIGNED_MENTOR}),
     "other_mentor": (ActorFacts(OTHER_MENTOR, frozenset({"mentor"})), {Who.ANY_MENTOR}),
@@ -66,7 +69,8 @@ def idea_for(action: str, stage: Stage) -> IdeaFacts:
 
 
 def idea_at(stage: Stage, **changes) -> IdeaFacts:
-    facts = dict(stage=stage, submitter_id=SUBMITTER, co_author_ids=frozenset({CO_AUTHOR}), mentor_id=ASSIGNED,
+    facts = dict(stage=stage, submitter_id=SUBMITTER, co_author_ids=frozenset({CO_AUTHOR}),
+                 invited_ids=frozenset({INVITED}), mentor_id=ASSIGNED,
                  paired_mentor_ids=frozenset({PAIRED}), texts=COMPLETE_TEXTS, unit_id=1, review=COMPLETE_REVIEW)
     return IdeaFacts(**{**facts, **changes})
 
@@ -209,8 +213,9 @@ VISIBLE_TO = {
     # kind -> the stages at which it sees the idea (besides the showcase, which everyone sees)
     "submitter": set(Stage), "co_author": set(Stage), "committee": set(Stage), "admin": set(Stage),
     "system": set(Stage), "assigned_mentor": set(Stage),
-    "paired_mentor": set(Stage) - {Stage.DRAFT},
-    "other_mentor": {Stage.SUBMITTED},
+    "invited_co_author": set(Stage),  # to decide whether to accept
+    "paired_mentor": {Stage.SUBMITTED},  # their queue; later only what they review, and the showcase
+    "other_mentor": {Stage.SUBMITTED},  # the open queue (this idea is in it)
     "unrelated_mentee": set(),
 }
 
@@ -221,10 +226,62 @@ def test_visibility(stage, actor_kind):
     assert can_see(idea_at(stage), actor) is (stage in VISIBLE_TO[actor_kind] | SHOWCASE)
 
 
+def test_inside_the_paired_only_wait_only_the_paired_mentor_sees_a_submitted_idea():
+    waiting = idea_at(Stage.SUBMITTED, in_open_queue=False, mentor_id=None)
+    assert can_see(waiting, ACTORS["paired_mentor"][0])
+    assert not can_see(waiting, ACTORS["other_mentor"][0])
+    assert not can_see(waiting, ActorFacts(PAIRED, frozenset({"mentee"})))  # the queue is a mentor's
+
+
+@pytest.mark.parametrize("stage", [Stage.WITHDRAWN, Stage.DECLINED, Stage.MENTOR_REVIEW, Stage.REVISION])
+def test_a_paired_mentor_does_not_see_their_mentees_ideas_beyond_the_queue(stage):
+    assert not can_see(idea_at(stage), ACTORS["paired_mentor"][0])
+    assert can_see(idea_at(stage, reviewer_ids=frozenset({PAIRED})), ACTORS["paired_mentor"][0])
+
+
 def test_a_mentor_sees_what_they_reviewed():
     actor = ActorFacts(OTHER_MENTOR, frozenset({"mentor"}))
     assert can_see(idea_at(Stage.DECLINED, reviewer_ids=frozenset({OTHER_MENTOR})), actor)
     assert not can_see(idea_at(Stage.DECLINED), actor)
+
+
+def test_a_declined_invitation_shows_nothing_more():
+    declined = idea_at(Stage.REVISION, invited_ids=frozenset())
+    assert not can_see(declined, ACTORS["invited_co_author"][0])
+
+
+class TestInvitationAnswers:
+    def test_the_invited_mentee_accepts_or_declines_while_the_team_forms(self):
+        for stage in (Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION):
+            check_answer(idea_at(stage), ACTORS["invited_co_author"][0], accept=True)
+            check_answer(idea_at(stage), ACTORS["invited_co_author"][0], accept=False)
+
+    @pytest.mark.parametrize("kind", ["submitter", "co_author", "unrelated_mentee", "committee", "admin"])
+    def test_only_the_invited_answer(self, kind):
+        with pytest.raises(Forbidden, match="no open invitation"):
+            check_answer(idea_at(Stage.DRAFT), ACTORS[kind][0], accept=True)
+
+    def test_once_at_the_committee_an_invitation_can_only_be_declined(self):
+        idea = idea_at(Stage.COMMITTEE_REVIEW)
+        with pytest.raises(Invalid, match="only decline") as raised:
+            check_answer(idea, ACTORS["invited_co_author"][0], accept=True)
+        assert raised.value.field == "answer"
+        check_answer(idea, ACTORS["invited_co_author"][0], accept=False)
+
+    def test_only_a_mentee_accepts(self):
+        with pytest.raises(Forbidden, match="Only mentees"):
+            check_answer(idea_at(Stage.DRAFT), ActorFacts(INVITED, frozenset({"committee"})), accept=True)
+
+    def test_the_reviewing_mentor_cannot_become_a_co_author(self):
+        actor = ActorFacts(INVITED, frozenset({"mentee", "mentor"}))
+        with pytest.raises(Forbidden, match="review this idea"):
+            check_answer(idea_at(Stage.MENTOR_REVIEW, mentor_id=INVITED), actor, accept=True)
+
+    def test_an_invited_committee_member_is_not_conflicted_until_they_accept(self):
+        member = ActorFacts(INVITED, frozenset({"mentee", "committee"}))
+        assert conflicts(idea_at(Stage.COMMITTEE_REVIEW), member) == []
+        accepted = idea_at(Stage.COMMITTEE_REVIEW, co_author_ids=frozenset({CO_AUTHOR, INVITED}))
+        assert conflicts(accepted, member) == ["you co-wrote it"]
 
 
 @pytest.mark.parametrize(("stage", "actor_kind"), list(itertools.product(list(Stage), ACTORS)))

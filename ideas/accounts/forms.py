@@ -1,13 +1,12 @@
 """Sign-in and password forms."""
 from flask import current_app
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from ideas.forms import ShowsRefusals
+from ideas.forms import ShowsRefusals, WebForm
 
 
-class SignInForm(FlaskForm):
+class SignInForm(WebForm):
     email = EmailField("E-mail", validators=[
         DataRequired("Enter your e-mail address."),
         Length(max=254, message="An e-mail address has at most 254 characters."),
@@ -17,13 +16,13 @@ class SignInForm(FlaskForm):
         DataRequired("Enter your password."), Length(max=1024, message="That is longer than any password here.")])
 
 
-def strong_enough(form: FlaskForm, field) -> None:
+def strong_enough(form: WebForm, field) -> None:
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(field.data or "") < minimum:
         raise ValidationError(f"Use at least {minimum} characters; a short sentence is easy to remember.")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(WebForm):
     """A new password, typed twice (the one-time link's page)."""
 
     new_password = PasswordField(
@@ -42,18 +41,18 @@ class ChangePasswordForm(SetPasswordForm):
     current_password = PasswordField("Current password", validators=[DataRequired("Enter your current password.")])
 
 
-class CodeForm(ShowsRefusals, FlaskForm):
+class CodeForm(ShowsRefusals, WebForm):
     code = StringField("6-digit code", validators=[DataRequired("Enter the code from your authenticator app."),
                                                    Length(max=12, message="The code has 6 digits.")])
 
 
-class SignInCodeForm(FlaskForm):
+class SignInCodeForm(WebForm):
     code = StringField("6-digit code, or a recovery code", validators=[
         DataRequired("Enter the code from your authenticator app, or one of your recovery codes."),
         Length(max=20, message="A code has 6 digits; a recovery code has 12 letters and digits.")])
 
 
-class ConfirmPasswordForm(ShowsRefusals, FlaskForm):
+class ConfirmPasswordForm(ShowsRefusals, WebForm):
     current_password = PasswordField("Your password", validators=[
         DataRequired("Enter your password."), Length(max=1024, message="That is longer than any password here.")])
 

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from ideas.accounts.models import User, UserSession
 from ideas.audit import record
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, write_alone
 
 TOUCH_EVERY = timedelta(seconds=60)
 TIMEOUTS = ("idle_timeout", "absolute_timeout")
@@ -94,8 +94,7 @@ def load_session_user(user_id: str) -> User | None:
     if now - row.last_seen_at > timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]):
         return _expire(row, "idle_timeout")
     if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.commit()
+        write_alone(update(UserSession).where(UserSession.id == row.id).values(last_seen_at=now))
     g.user_session = row
     return row.user
 

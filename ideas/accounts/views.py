@@ -28,8 +28,8 @@ WRONG_CODE = "That code is not right or was already used. Enter the current code
 
 
 def safe_next(target: str | None) -> str:
-    """A local path to go to after sign-in; anything pointing elsewhere goes home."""
-    if not target:
+    """A local path to go to after sign-in; anything pointing elsewhere, or unfit for a header, goes home."""
+    if not target or not target.isprintable():  # CR, LF, NUL and the like cannot go in a Location header
         return url_for("home.index")
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:

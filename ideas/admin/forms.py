@@ -1,13 +1,13 @@
 """Administration forms. Rules that need the database (unique e-mail, last admin, who may be
 paired) live in the operations; these forms check only the shape of the input."""
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 
 from ideas.accounts.handover import WorkItem
 from ideas.accounts.models import Role, User
-from ideas.forms import Checkboxes, options
+from ideas.database import parse_int
+from ideas.forms import Checkboxes, WebForm, options
 from ideas.settings.definitions import DEFINITIONS, Definition
 
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
@@ -16,7 +16,12 @@ STATUS_CHOICES = [SelectChoice("active", "Active"), SelectChoice("inactive", "De
 
 
 def optional_id(value) -> int | None:
-    return int(value) if value not in (None, "") else None
+    """A select's id; a value no row could have is refused like any other wrong choice."""
+    if value in (None, ""):
+        return None
+    if (number := parse_int(value)) is None:
+        raise ValueError("Not a valid choice.")
+    return number
 
 
 def chosen(message: str):
@@ -26,7 +31,7 @@ def chosen(message: str):
     return check
 
 
-class UserForm(FlaskForm):
+class UserForm(WebForm):
     name = StringField("Full name", validators=[DataRequired("Enter the person's name."),
                                                 Length(max=120, message="Keep the name to 120 characters.")])
     email = EmailField("E-mail", validators=[DataRequired("Enter an e-mail address."),
@@ -38,7 +43,7 @@ class UserForm(FlaskForm):
         return {Role(value) for value in self.roles.data or []}
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(WebForm):
     class Meta:
         csrf = False
 
@@ -47,7 +52,7 @@ class UserFilterForm(FlaskForm):
     status = SelectField("Status", choices=STATUS_CHOICES, default="active", validate_choice=False)
 
 
-class NameForm(FlaskForm):
+class NameForm(WebForm):
     name = StringField("Name", validators=[DataRequired("Enter a name."),
                                            Length(max=120, message="Keep the name to 120 characters.")])
 
@@ -56,18 +61,18 @@ class UnitForm(NameForm):
     site = SelectField("Site", coerce=optional_id, validators=[chosen("Choose the site the unit belongs to.")])
 
 
-class PairingForm(FlaskForm):
+class PairingForm(WebForm):
     # The operation says why a person cannot be paired, more clearly than "Not a valid choice".
     mentee = SelectField("Mentee", coerce=optional_id, validate_choice=False, validators=[chosen("Choose a mentee.")])
     mentor = SelectField("Mentor", coerce=optional_id, validate_choice=False, validators=[chosen("Choose a mentor.")])
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(WebForm):
     reason = TextAreaField("Reason (kept in the audit trail)", validators=[
         Optional(), Length(max=500, message="Keep the reason to 500 characters.")])
 
 
-class ResetTwoFactorForm(FlaskForm):
+class ResetTwoFactorForm(WebForm):
     # The operation refuses a blank reason, for every caller; the form only bounds its length.
     reason = TextAreaField("Reason (kept in the audit trail)", validators=[
         Length(max=500, message="Keep the reason to 500 characters.")])
@@ -95,10 +100,10 @@ def _parses(definition: Definition):
     return check
 
 
-def settings_form(values: dict[str, object]) -> FlaskForm:
+def settings_form(values: dict[str, object]) -> WebForm:
     """One text field per setting, filled with its current value."""
 
-    class SettingsForm(FlaskForm):
+    class SettingsForm(WebForm):
         pass
 
     for name, definition in DEFINITIONS.items():

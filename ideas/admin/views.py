@@ -1,7 +1,7 @@
 """Administration pages under /admin/: users, sites and units, pairings, settings."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from ideas.accounts import two_factor
@@ -10,7 +10,7 @@ from ideas.accounts.invites import issue_invite
 from ideas.accounts.models import MentorPairing, Role, Site, Unit, User, UserRole
 from ideas.accounts.operations import create_user, deactivate_user, reactivate_user, update_user
 from ideas.accounts.pairings import end_pairing, mentor_of, open_pairings_as_mentor, pair_mentee
-from ideas.accounts.queries import active_users_with, all_sites
+from ideas.accounts.queries import active_users_with, all_sites, name_or_email_contains
 from ideas.accounts.units import create_site, create_unit, rename_site, rename_unit
 from ideas.admin.forms import (
     NameForm, PairingForm, ResetTwoFactorForm, UnitForm, UserFilterForm, UserForm, handover_form, settings_form,
@@ -22,7 +22,7 @@ from ideas.forms import options, unit_choices
 from ideas.settings import all_settings
 from ideas.settings.definitions import DEFINITIONS, time_zone_names
 from ideas.settings.operations import change_settings
-from ideas.web import form_status, render
+from ideas.web import form_status, number_arg, page_number, render
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 USERS_PER_PAGE = 50
@@ -87,15 +87,13 @@ def users():
     form = UserFilterForm(request.args)
     query = (select(User).options(joinedload(User.home_unit).joinedload(Unit.site))
              .order_by(func.lower(User.name), User.id))
-    if text := (form.q.data or "").strip().lower():
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(func.lower(User.name).like(pattern, escape="\\"),
-                                func.lower(User.email).like(pattern, escape="\\")))
+    if text := (form.q.data or "").strip():
+        query = query.where(name_or_email_contains(text))
     if form.role.data in Role._value2member_map_:
         query = query.where(User.role_rows.any(UserRole.role == Role(form.role.data)))
     if form.status.data != "all":
         query = query.where(User.active.is_(form.status.data != "inactive"))
-    results = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=USERS_PER_PAGE,
+    results = db.paginate(query, page=page_number(), per_page=USERS_PER_PAGE,
                        error_out=False, count=True)
     filters = {key: value for key, value in request.args.items() if key in ("q", "role", "status") and value}
     return render("admin/users.html", "admin/_user_results.html", form=form, results=results, filters=filters)
@@ -270,7 +268,7 @@ def edit_unit(unit_id: int):
 # Pairings ------------------------------------------------------------------------------
 
 def _pairing_form() -> PairingForm:
-    form = PairingForm(data={"mentee": request.args.get("mentee", type=int)})
+    form = PairingForm(data={"mentee": number_arg("mentee")})
     form.mentee.choices = options("Choose a mentee", ((u.id, u.name) for u in active_users_with(Role.MENTEE)))
     form.mentor.choices = options("Choose a mentor", ((u.id, u.name) for u in active_users_with(Role.MENTOR)))
     return form

@@ -1,10 +1,10 @@
 """The audit page's filter, export and redaction forms."""
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from ideas.audit.export import FORMATS
 from ideas.audit.queries import AuditFilter
+from ideas.forms import WebForm
 
 
 FILTER_FIELDS = ("actor", "action", "entity_type", "date_from", "date_to", "idea")
@@ -20,7 +20,7 @@ class DayField(DateField):
             raise ValueError("Enter a date as year-month-day, for example 2026-03-31.") from error
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(WebForm):
     """Which events to list (a GET form: nothing changes, so no CSRF token)."""
 
     class Meta:
@@ -61,7 +61,7 @@ class ExportForm(AuditFilterForm):
     format = SelectField("Format", choices=[SelectChoice(f, f.upper()) for f in FORMATS])
 
 
-class RedactForm(FlaskForm):
+class RedactForm(WebForm):
     field = SelectField("Field whose stored values to remove", choices=[])
     reason = TextAreaField("Why must it be removed?", validators=[
         DataRequired("Say why this value must be removed."), Length(max=2000)])

@@ -8,6 +8,7 @@ from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
 from ideas.accounts.models import User
+from ideas.accounts.queries import name_or_email_contains
 from ideas.audit.chain import StoredEvent, StoredValue, plain, utc_text
 from ideas.audit.models import EVENT_FIELDS, AuditEvent, AuditValue, sealed_fields
 from ideas.clock import start_of_local_day
@@ -40,8 +41,7 @@ class AuditFilter:
     def conditions(self, zone: str) -> list:
         event, found = AuditEvent, []
         if self.actor:
-            users = select(User.id).where(or_(User.name.icontains(self.actor, autoescape=True),
-                                              User.email.icontains(self.actor, autoescape=True)))
+            users = select(User.id).where(name_or_email_contains(self.actor))
             found.append(or_(event.actor_name.icontains(self.actor, autoescape=True), event.actor_id.in_(users)))
         if self.action:
             found.append(event.action == self.action)

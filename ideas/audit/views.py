@@ -11,13 +11,13 @@ from ideas.audit.models import AuditEvent
 from ideas.audit.operations import redact, redactable_fields
 from ideas.audit.queries import Page, distinct_values, page_of_events
 from ideas.audit.verify import verify_trail
-from ideas.database import db
+from ideas.database import BIGINT_MAX, db
 from ideas.errors import Invalid
 from ideas.extensions import htmx
-from ideas.web import render
+from ideas.web import number_arg, render
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
-MAX_SEQUENCE = 2**63 - 1  # a BIGINT
+MAX_SEQUENCE = BIGINT_MAX
 
 
 @bp.before_request
@@ -25,12 +25,6 @@ MAX_SEQUENCE = 2**63 - 1  # a BIGINT
 def admins_only():
     if not current_user.has_role(Role.ADMIN):
         abort(403)
-
-
-def _sequence_arg(name: str) -> int | None:
-    """A page boundary from the query string; anything that is not a sequence number is ignored."""
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 <= value <= MAX_SEQUENCE else None
 
 
 def _offer(form: AuditFilterForm) -> AuditFilterForm:
@@ -42,7 +36,8 @@ def _events_page(form: AuditFilterForm):
     page = Page([], None, None)
     if valid:
         conditions = form.audit_filter().conditions(current_app.config["HOSPITAL_TIME_ZONE"])
-        page = page_of_events(conditions, before=_sequence_arg("before"), after=_sequence_arg("after"))
+        page = page_of_events(conditions, before=number_arg("before", MAX_SEQUENCE, 0),
+                               after=number_arg("after", MAX_SEQUENCE, 0))
     # htmx swaps only 2xx answers, so the fragment with its errors comes back as 200.
     status = 200 if valid or htmx else 422
     return render("audit/index.html", "audit/_events.html", form=form, listing=page,

@@ -75,7 +75,6 @@ def analyse(series: Series, *, kind: str = "run", rules: str = "ihi", phase_at=(
         raise ChartInputError("A p chart needs a numerator and a denominator for each point.")
     if rules == "mdc" and kind == "run":
         raise ChartInputError("Making Data Count rules read a control chart: choose the xmr or p chart.")
-    proportion = kind == "p"
     per_phase = {
         ("run", "ihi"): run_chart.analyse_phase,
         ("xmr", "ihi"): partial(shewhart.analyse_phase, proportion=False),

@@ -12,6 +12,7 @@ from ideas.database import db
 from ideas.extensions import htmx
 from ideas.pipeline.views import detail as idea_page
 from ideas.pipeline.views import visible_idea
+from ideas.pipeline.visibility import visible_ideas
 from ideas.settings import get_setting
 from ideas.web import attempt
 
@@ -38,7 +39,7 @@ def idea_conditions(idea) -> dict:
 @bp.app_template_global()
 def my_conditions() -> dict:
     """For committee/_my_conditions.html on the home page: open conditions the user owns, soonest due first."""
-    owned = conditions_owned(current_user.id, limit=HOME_LIST_LENGTH + 1)
+    owned = conditions_owned(current_user.id, HOME_LIST_LENGTH + 1, visible_ideas(current_user))
     return {"conditions": owned[:HOME_LIST_LENGTH], "more": len(owned) > HOME_LIST_LENGTH,
             "today": local_today(get_setting("time_zone"))}
 

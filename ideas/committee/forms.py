@@ -1,14 +1,14 @@
 """The committee's forms on the review pack. They only carry input: the operations validate it."""
 import re
 
-from flask_wtf import FlaskForm
-from wtforms import (FieldList, Form, FormField, HiddenField, PasswordField, RadioField, SelectField, StringField,
+from wtforms import (FieldList, FormField, HiddenField, PasswordField, RadioField, SelectField, StringField,
     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 
 from ideas.committee.operations import LABELS
 from ideas.committee.tally import Vote
 from ideas.errors import Refusal
+from ideas.forms import RowForm, WebForm
 from ideas.pipeline.forms import ShowsRefusals
 from ideas.pipeline.workflow import FIELD_LABELS
 
@@ -19,18 +19,18 @@ CONDITION_MESSAGE = re.compile(r"\bCondition (\d+)\b")  # how the operation's me
 ROW_FIELDS = ("text", "owner", "due_on")
 
 
-class VoteForm(ShowsRefusals, FlaskForm):
+class VoteForm(ShowsRefusals, WebForm):
     vote = RadioField(LABELS["vote"], choices=VOTES, validate_choice=False)
     comment = TextAreaField(LABELS["comment"], description="Seen by the idea's team, without your name.")
     password = PasswordField(FIELD_LABELS["password"], render_kw={"autocomplete": "current-password"})
 
 
-class RecusalForm(ShowsRefusals, FlaskForm):
+class RecusalForm(ShowsRefusals, WebForm):
     reason = TextAreaField("Your conflict of interest", description="Recorded and shown to the committee; "
                                                                     "you will no longer vote or decide on this idea.")
 
 
-class ConditionRow(Form):
+class ConditionRow(RowForm):
     text = StringField(LABELS["text"])
     owner = SelectField(LABELS["owner"], choices=[], validate_choice=False)
     due_on = StringField(LABELS["due_on"], render_kw={"type": "date"})
@@ -39,7 +39,7 @@ class ConditionRow(Form):
         return any(str(value or "").strip() for value in self.data.values())
 
 
-class DecisionForm(ShowsRefusals, FlaskForm):
+class DecisionForm(ShowsRefusals, WebForm):
     """approve_pilot, decline and return_to_mentor; each page shows only the fields its action asks for."""
 
     version = HiddenField()

@@ -1,16 +1,15 @@
 """The forms of meetings, their agenda, and a condition marked done. They only carry input:
 the operations validate it (one set of messages)."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 
 from ideas.committee.operations import LABELS
-from ideas.forms import Checkboxes
+from ideas.forms import Checkboxes, WebForm
 from ideas.pipeline.forms import ShowsRefusals
 
 DATE = {"type": "date"}
 
 
-class NewMeetingForm(ShowsRefusals, FlaskForm):
+class NewMeetingForm(ShowsRefusals, WebForm):
     title = StringField(LABELS["title"], description="e.g. “Quality committee, March”.")
     held_on = StringField(LABELS["held_on"], render_kw=DATE)
 
@@ -25,11 +24,11 @@ class MeetingForm(NewMeetingForm):
         return {name: self[name].data for name in ("title", "held_on", "minutes", "attendees")}
 
 
-class AgendaForm(ShowsRefusals, FlaskForm):
+class AgendaForm(ShowsRefusals, WebForm):
     """One agenda item to add to a meeting, or to take off it."""
 
     round = SelectField("Agenda item", choices=[], validate_choice=False)
 
 
-class ConditionDoneForm(ShowsRefusals, FlaskForm):
+class ConditionDoneForm(ShowsRefusals, WebForm):
     note = TextAreaField(LABELS["note"], description="How the condition was met.")

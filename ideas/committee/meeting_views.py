@@ -1,5 +1,5 @@
 """Committee meetings: date, attendance, minutes, and the agenda items assigned to each."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from ideas.accounts.models import Role
@@ -9,11 +9,11 @@ from ideas.committee import operations as ops
 from ideas.committee.meeting_forms import AgendaForm, MeetingForm, NewMeetingForm
 from ideas.committee.models import Meeting, VotingRound
 from ideas.committee.queries import agenda_of, meetings_by_date, unscheduled_rounds
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict
 from ideas.forms import options
 from ideas.settings import get_setting
-from ideas.web import attempt, role_required
+from ideas.web import attempt, page_number, role_required
 
 bp = Blueprint("meetings", __name__, url_prefix="/committee/meetings")
 MEETINGS_PER_PAGE = 20
@@ -28,7 +28,7 @@ readers_required = role_required(Role.COMMITTEE, Role.ADMIN)  # an administrator
 
 def _index_page(form: NewMeetingForm, status: int = 200):
     today = local_today(get_setting("time_zone"))
-    results = db.paginate(meetings_by_date(today), page=request.args.get("page", 1, type=int),
+    results = db.paginate(meetings_by_date(today), page=page_number(),
                           per_page=MEETINGS_PER_PAGE, error_out=False)
     return render_template("committee/meetings.html", form=form, results=results, today=today,
                            may_edit=current_user.has_role(Role.COMMITTEE)), status
@@ -45,7 +45,7 @@ def index():
 def create():
     form = NewMeetingForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _index_page(form, 422)
     created = []
     refusal = attempt(form, lambda: created.append(ops.create_meeting(
         current_user, {"title": form.title.data, "held_on": form.held_on.data})))
@@ -103,7 +103,7 @@ def save(meeting_id: int):
     meeting = db.get_or_404(Meeting, meeting_id)
     form = _meeting_form(meeting, posted=True)
     if not form.validate_on_submit():
-        abort(400)
+        return _page(meeting, 422, form=form)
     changes = {}
     refusal = attempt(form, lambda: changes.update(
         ops.update_meeting(meeting, current_user, form.meeting_fields(), form.version.data)))
@@ -117,8 +117,8 @@ def save(meeting_id: int):
 
 def _posted_round(form: AgendaForm, allowed: set[int]) -> VotingRound | None:
     """The round the form names, when it is one of `allowed`."""
-    value = form.round.data or ""
-    return db.session.get(VotingRound, int(value)) if value.isdigit() and int(value) in allowed else None
+    round_id = parse_int(form.round.data)
+    return db.session.get(VotingRound, round_id) if round_id in allowed else None
 
 
 def _agenda_answer(meeting: Meeting, form: AgendaForm, round_: VotingRound | None, to: Meeting | None,

@@ -15,7 +15,7 @@ from ideas.clock import local_today, utcnow
 from ideas.committee.models import CommitteeVote, Condition, Meeting, Recusal, VotingRound
 from ideas.committee.queries import open_round
 from ideas.committee.tally import Vote
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
@@ -134,10 +134,8 @@ def _conditions(idea: Idea, wanted: list[Mapping[str, object]]) -> list[dict]:
 
 
 def _active_user(value: object, message: str) -> User:
-    try:
-        user = db.session.get(User, int(value))
-    except (TypeError, ValueError):
-        user = None
+    user_id = parse_int(value)
+    user = db.session.get(User, user_id) if user_id is not None else None
     if user is None or not user.active:
         raise Invalid(message, field="owner")
     return user
@@ -187,10 +185,8 @@ def update_meeting(meeting: Meeting, actor: User, fields: Mapping[str, object], 
     _committee(actor, "keep the committee's minutes")
     values = {**_meeting_values(fields), "minutes": text("minutes", fields.get("minutes"), max_length=20000)}
     attendees = _members(fields.get("attendees") or [])
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing its version; reload the page.", field="version") from None
+    if (expected := parse_int(expected_version, 0)) is None:
+        raise Invalid("The form is missing its version; reload the page.", field="version")
     if expected != meeting.version:
         raise Conflict("Someone else saved this meeting while you had it open. Nothing of yours was saved; "
                        "your text is still here.", field="version")
@@ -218,10 +214,9 @@ def update_meeting(meeting: Meeting, actor: User, fields: Mapping[str, object], 
 def _members(ids) -> list[User]:
     if isinstance(ids, str | int):
         ids = [ids]
-    try:
-        wanted = {int(i) for i in ids}
-    except (TypeError, ValueError):
-        raise Invalid("Attendance: choose committee members from the list.", field="attendees") from None
+    wanted = {parse_int(i) for i in ids}
+    if None in wanted:
+        raise Invalid("Attendance: choose committee members from the list.", field="attendees")
     found = [u for u in db.session.scalars(select(User).where(User.id.in_(wanted))) if u.has_role(Role.COMMITTEE)]
     if len(found) != len(wanted):
         raise Invalid("Attendance: choose committee members from the list.", field="attendees")

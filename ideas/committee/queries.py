@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from ideas.accounts.models import Unit
@@ -19,7 +19,7 @@ from ideas.review.rules import Overall
 from ideas.settings import get_setting
 
 # Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
-REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.changed", "hazard.removed")
+REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.updated", "hazard.removed")
 
 
 def open_round(idea_id: int, lock: bool = False) -> VotingRound | None:
@@ -43,12 +43,21 @@ def counted(votes: list[CommitteeVote], recused_ids: frozenset[int], quorum: int
     return tally((v.vote for v in votes if v.member_id not in recused_ids), quorum)
 
 
-def reviewer_ids(idea_id: int) -> frozenset[int]:
-    """Everybody who wrote part of the idea's review (a mentor replaced later still reviewed it)."""
-    return frozenset(db.session.scalars(
-        select(AuditEvent.actor_id).distinct()
-        .where(AuditEvent.idea_id == idea_id, AuditEvent.action.in_(REVIEW_EVENTS),
-               AuditEvent.outcome == "success", AuditEvent.actor_id.is_not(None))))
+def reviewed(idea_id, actor_id) -> ColumnElement[bool]:
+    """Whether the actor wrote part of the idea's review (a mentor replaced later still reviewed it)."""
+    return exists().where(AuditEvent.idea_id == idea_id, AuditEvent.actor_id == actor_id,
+                          AuditEvent.action.in_(REVIEW_EVENTS), AuditEvent.outcome == "success")
+
+
+def reviewers_of(idea_ids: list[int]) -> dict[int, frozenset[int]]:
+    """For each idea, everybody who wrote part of its review: one query for a whole list."""
+    found: dict[int, set[int]] = {}
+    for idea_id, actor_id in db.session.execute(
+            select(AuditEvent.idea_id, AuditEvent.actor_id).distinct()
+            .where(AuditEvent.idea_id.in_(idea_ids), AuditEvent.action.in_(REVIEW_EVENTS),
+                   AuditEvent.outcome == "success", AuditEvent.actor_id.is_not(None))):
+        found.setdefault(idea_id, set()).add(actor_id)
+    return {idea_id: frozenset(ids) for idea_id, ids in found.items()}
 
 
 def committee_facts(idea_id: int) -> CommitteeFacts:
@@ -74,10 +83,12 @@ def conditions_of(idea_id: int) -> list[Condition]:
                                    .order_by(Condition.done_at.is_not(None), Condition.due_on, Condition.id)))
 
 
-def conditions_owned(user_id: int, limit: int | None = None) -> list[Condition]:
-    """Open conditions this person owns, soonest due first (one query, with their ideas)."""
+def conditions_owned(user_id: int, limit: int | None = None,
+                     visible: ColumnElement[bool] = true()) -> list[Condition]:
+    """Open conditions this person owns on the ideas `visible` picks, soonest due first (one query)."""
     return list(db.session.scalars(
-        select(Condition).where(Condition.owner_id == user_id, Condition.done_at.is_(None))
+        select(Condition).join(Idea, Idea.id == Condition.idea_id)
+        .where(Condition.owner_id == user_id, Condition.done_at.is_(None), visible)
         .options(joinedload(Condition.idea)).order_by(Condition.due_on, Condition.id).limit(limit)))
 
 

@@ -24,7 +24,7 @@ from ideas.review.queries import hazards_of, measures_of, plan_of, review_facts,
 from ideas.review.rules import CRITERIA, TRIAGE
 from ideas.settings import get_setting
 from ideas.timeline.queries import sees_private_detail
-from ideas.web import attempt, render
+from ideas.web import attempt, page_number, render
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 PER_PAGE, HOME_LENGTH = 50, 5
@@ -55,7 +55,7 @@ def _pack_idea(idea_id: int) -> Idea:
 def agenda_page():
     _committee_or_admin()
     return render("committee/agenda.html", "committee/_agenda.html",
-                  agenda=agenda(request.args.get("page", 1, type=int), PER_PAGE))
+                  agenda=agenda(page_number(), PER_PAGE))
 
 
 @bp.app_template_global()

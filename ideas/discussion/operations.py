@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ideas.accounts.models import User
 from ideas.audit import record
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.discussion.mentions import MAX_MENTIONS, handle_of, mentioned_handles
 from ideas.discussion.models import Comment, CommentMention
 from ideas.errors import Conflict, Forbidden, Invalid
@@ -114,10 +114,8 @@ def _mentioned(idea: Idea, text: str) -> list[User]:
 
 
 def _expect_version(comment: Comment, expected: object) -> None:
-    try:
-        expected = int(expected)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing the comment's version; reload the page.", field="version") from None
+    if (expected := parse_int(expected, 0)) is None:
+        raise Invalid("The form is missing the comment's version; reload the page.", field="version")
     if expected != comment.version:
         raise Conflict("This comment changed while you had it open. Nothing of yours was saved.", field="version")
 

@@ -3,8 +3,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ideas.accounts.models import Role
-from ideas.pipeline.queries import my_ideas, waiting_on
-from ideas.review.queries import mentor_queue
+from ideas.pipeline.queries import invitations, my_ideas, waiting_on
+from ideas.review.queue import mentor_queue
 
 bp = Blueprint("home", __name__)
 HOME_LIST_LENGTH = 5
@@ -13,7 +13,7 @@ HOME_LIST_LENGTH = 5
 @bp.get("/")
 @login_required
 def index():
-    context = {}
+    context = {"invitations": invitations(current_user)}
     if current_user.has_role(Role.MENTEE):
         ideas = my_ideas(current_user, limit=HOME_LIST_LENGTH)
         context.update(ideas=ideas, waiting=waiting_on(ideas, current_user))

@@ -11,5 +11,5 @@ def is_pilot_team(idea: IdeaFacts, actor: ActorFacts) -> bool:
 
 
 def may_record(idea: IdeaFacts, actor: ActorFacts) -> bool:
-    """The pilot team records cycles and observations while the pilot runs; later they are read-only."""
+    """The pilot team records cycles and observations, and shapes the charts, while the pilot runs; later all is read-only."""
     return idea.stage == Stage.PILOT and is_pilot_team(idea, actor)

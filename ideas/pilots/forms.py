@@ -1,8 +1,7 @@
 """The pilot's forms. They only carry input: the operations validate it (one set of messages)."""
-from flask_wtf import FlaskForm
 from wtforms import FileField, HiddenField, StringField, TextAreaField
 
-from ideas.forms import ShowsRefusals
+from ideas.forms import ShowsRefusals, WebForm
 from ideas.pilots.labels import LABELS
 
 DATE = {"type": "date"}
@@ -10,7 +9,7 @@ NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
 COUNT = {"inputmode": "numeric", "autocomplete": "off"}
 
 
-class PdsaForm(ShowsRefusals, FlaskForm):
+class PdsaForm(ShowsRefusals, WebForm):
     version = HiddenField()
     change_tested = StringField(LABELS["change_tested"], description="The one change this cycle tries, in a line.")
     started_on = StringField(LABELS["started_on"], render_kw=DATE)
@@ -21,7 +20,7 @@ class PdsaForm(ShowsRefusals, FlaskForm):
     act = TextAreaField(LABELS["act"], description="Adopt, adapt or abandon — and the next cycle.")
 
 
-class ObservationForm(ShowsRefusals, FlaskForm):
+class ObservationForm(ShowsRefusals, WebForm):
     observed_on = StringField(LABELS["observed_on"], render_kw=DATE)
     value = StringField(LABELS["value"], render_kw=NUMBER)
     numerator = StringField(LABELS["numerator"], render_kw=COUNT)
@@ -34,10 +33,10 @@ class CorrectionForm(ObservationForm):
     reason = StringField(LABELS["reason"], description="Why the value was wrong: kept in the audit trail.")
 
 
-class RemovalForm(ShowsRefusals, FlaskForm):
+class RemovalForm(ShowsRefusals, WebForm):
     version = HiddenField()
     reason = StringField(LABELS["reason"], description="Why it should not be there: kept in the audit trail.")
 
 
-class UploadForm(ShowsRefusals, FlaskForm):
+class UploadForm(ShowsRefusals, WebForm):
     file = FileField(LABELS["file"], render_kw={"accept": ".csv,text/csv"})

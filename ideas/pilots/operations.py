@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ideas.accounts.models import User
 from ideas.audit import record
 from ideas.clock import local_today
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
@@ -85,11 +85,10 @@ def a_count(name: str, value: object) -> int:
     """A whole number from 0 to 1,000,000,000 (a numerator or denominator counts something)."""
     if value in (None, ""):
         raise Invalid(f"{LABELS[name]}: give a whole number.", field=name)
-    raw = str(value).strip().replace(",", "")
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > COUNT_LIMIT:
+    if (count := parse_int(str(value).strip().replace(",", ""), 0, COUNT_LIMIT)) is None:
         raise Invalid(f"{LABELS[name]}: “{_shown(value)}” is not a whole number from 0 to 1,000,000,000.",
                       field=name)
-    return int(raw)
+    return count
 
 
 def _shown(value: object) -> str:

@@ -16,7 +16,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.views import visible_idea
 from ideas.review.models import Measure
 from ideas.review.queries import measures_of
-from ideas.web import attempt, form_status
+from ideas.web import attempt, form_status, number_arg
 
 bp = Blueprint("pilots", __name__, url_prefix="/ideas")
 
@@ -31,8 +31,7 @@ def _measure(idea: Idea, measure_id: int) -> Measure:
 
 def _shown_in_full() -> int | None:
     """The measure whose observations are all listed (`?all=<id>`); anything else lists the latest only."""
-    raw = request.args.get("all", "")
-    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else None  # fits any id column
+    return number_arg("all")
 
 
 def _recording(idea: Idea) -> bool:

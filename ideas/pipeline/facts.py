@@ -9,7 +9,7 @@ from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
-from ideas.committee.queries import committee_facts, reviewer_ids
+from ideas.committee.queries import committee_facts, reviewers_of
 from ideas.committee.rules import CommitteeFacts
 from ideas.pipeline.workflow import GATES, ActorFacts, IdeaFacts, Stage
 from ideas.review.queries import review_facts
@@ -23,10 +23,11 @@ FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidenc
 
 @dataclass(frozen=True)
 class Queues:
-    """Who each submitter's ideas wait for first, and for how long: read once for a whole list."""
+    """Who each submitter's ideas wait for first, for how long, and who reviewed each idea: read once for a list."""
 
     paired: dict[int, frozenset[int]]  # submitter id -> their paired mentor (none or one)
     wait: timedelta
+    reviewers: dict[int, frozenset[int]]  # idea id -> the mentors who wrote part of its review
 
     def in_open_queue(self, idea: Idea) -> bool:
         """A submitted idea waits for its paired mentor first, then every mentor may claim it."""
@@ -35,31 +36,33 @@ class Queues:
         return utcnow() - idea.submitted_at >= self.wait
 
 
-def queues(submitter_ids: Iterable[int]) -> Queues:
+def queues(ideas: Iterable[Idea]) -> Queues:
+    ideas = list(ideas)
     rows = db.session.execute(select(MentorPairing.mentee_id, MentorPairing.mentor_id).where(
-        MentorPairing.mentee_id.in_(set(submitter_ids)), MentorPairing.ended_at.is_(None)))
+        MentorPairing.mentee_id.in_({idea.submitter_id for idea in ideas}), MentorPairing.ended_at.is_(None)))
     return Queues({mentee_id: frozenset({mentor_id}) for mentee_id, mentor_id in rows},
-                  timedelta(days=get_setting("open_queue_wait_days")))
+                  timedelta(days=get_setting("open_queue_wait_days")), reviewers_of([idea.id for idea in ideas]))
 
 
 def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     """The idea's facts; a list passes the `queues` of all its ideas, read once.
 
-    One idea's facts include its review, reviewers and open voting round (what recommend and
-    the committee's rules check); a list's do not, so lists stay at a fixed number of queries.
+    One idea's facts include its review and open voting round (what recommend and the committee's
+    rules check); a list's do not, so lists stay at a fixed number of queries. Both know the
+    reviewers, which visibility reads.
     """
     single = queue is None
     review = review_facts(idea.id) if single and idea.stage in REVIEWED else ReviewFacts()
     committee = committee_facts(idea.id) if single and idea.stage in GATES else CommitteeFacts()
-    reviewers = reviewer_ids(idea.id) if single and idea.mentor_id is not None else frozenset()
-    queue = queue or queues([idea.submitter_id])
+    queue = queue or queues([idea])
     return IdeaFacts(
         stage=Stage(idea.stage),
         submitter_id=idea.submitter_id,
         co_author_ids=frozenset(user.id for user in idea.co_authors),
+        invited_ids=frozenset(user.id for user in idea.invited),
         mentor_id=idea.mentor_id,
         paired_mentor_ids=queue.paired.get(idea.submitter_id, frozenset()),
-        reviewer_ids=(reviewers | {idea.mentor_id}) - {None},
+        reviewer_ids=(queue.reviewers.get(idea.id, frozenset()) | {idea.mentor_id}) - {None},
         in_open_queue=queue.in_open_queue(idea),
         texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
         unit_id=idea.unit_id,

@@ -1,17 +1,16 @@
 """The idea form and the action form. They only carry input: the operations validate it,
 so the web, the API and the command line refuse the same things with the same messages."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
-from ideas.forms import Checkboxes, ShowsRefusals, options
+from ideas.forms import Checkboxes, ShowsRefusals, WebForm, options
 from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS
 
 L = FIELD_LABELS
 
 
-class IdeaForm(ShowsRefusals, FlaskForm):
+class IdeaForm(ShowsRefusals, WebForm):
     idea_id = HiddenField()
     version = HiddenField()
     title = StringField(L["title"], description="A short name for the change, e.g. “Night-time falls checklist”.")
@@ -37,7 +36,7 @@ class IdeaForm(ShowsRefusals, FlaskForm):
         return {name: self[name].data for name in names}
 
 
-class ActionForm(ShowsRefusals, FlaskForm):
+class ActionForm(ShowsRefusals, WebForm):
     """The inputs an action may ask for; a page shows only those its transition needs."""
 
     version = HiddenField()
@@ -45,3 +44,9 @@ class ActionForm(ShowsRefusals, FlaskForm):
     comment = TextAreaField(L["comment"])
     response = TextAreaField(L["response"])
     mentor = SelectField(L["mentor"], choices=[], validate_choice=False)
+
+
+class InvitationForm(WebForm):
+    """An invited colleague's answer: its buttons send "accept" or "decline"."""
+
+    answer = StringField("Your answer")

@@ -13,7 +13,7 @@ from ideas.pipeline.workflow import MENTORED
 
 def mentored_ideas(mentor: User) -> list[Idea]:
     return list(db.session.scalars(select(Idea).where(Idea.mentor_id == mentor.id, Idea.stage.in_(MENTORED))
-                                   .options(selectinload(Idea.co_authors)).order_by(Idea.id)))
+                                   .options(selectinload(Idea.named)).order_by(Idea.id)))
 
 
 def _ideas_mentored_by(mentor: User) -> list[WorkItem]:

@@ -8,7 +8,7 @@ a change no operation recorded still reaches the trail through the audit backsto
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import Unit, User, string_enum
@@ -51,14 +51,6 @@ class Category(StrEnum):
         }[self.value]
 
 
-idea_co_authors = Table(
-    "idea_co_authors",
-    db.metadata,
-    Column("idea_id", ForeignKey("ideas.id"), primary_key=True),
-    Column("user_id", ForeignKey("users.id"), primary_key=True, index=True),
-)
-
-
 class IdeaPart(Audited):
     """A row that belongs to an idea: the idea's audit event accounts for changing it."""
 
@@ -82,6 +74,26 @@ class IdeaTag(IdeaPart, db.Model):
 
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), primary_key=True)
     tag: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class CoAuthorStatus(StrEnum):
+    """A named colleague counts as a co-author only once they accept (SPEC "Visibility")."""
+
+    INVITED = "invited"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+class CoAuthor(IdeaPart, db.Model):
+    """A colleague the submitter named as a co-author, and their answer."""
+
+    __tablename__ = "idea_co_authors"
+
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, index=True)
+    status: Mapped[CoAuthorStatus] = mapped_column(string_enum(CoAuthorStatus), default=CoAuthorStatus.INVITED)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class Idea(Audited, db.Model):
@@ -110,7 +122,7 @@ class Idea(Audited, db.Model):
     unit: Mapped[Unit | None] = relationship()
     submitter: Mapped[User] = relationship(foreign_keys=[submitter_id])
     mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
-    co_authors: Mapped[list[User]] = relationship(secondary=idea_co_authors, order_by=User.name)
+    named: Mapped[list[CoAuthor]] = relationship(cascade="all, delete-orphan", order_by=CoAuthor.user_id)
     benefit_rows: Mapped[list[IdeaBenefit]] = relationship(
         cascade="all, delete-orphan", order_by=IdeaBenefit.benefit
     )
@@ -125,6 +137,19 @@ class Idea(Audited, db.Model):
     @property
     def tags(self) -> list[str]:
         return [row.tag for row in self.tag_rows]
+
+    @property
+    def co_authors(self) -> list[User]:
+        """The co-authors who accepted: only they count (see, edit, are conflicted)."""
+        return self._named(CoAuthorStatus.ACCEPTED)
+
+    @property
+    def invited(self) -> list[User]:
+        """Colleagues named as co-authors who have not answered yet."""
+        return self._named(CoAuthorStatus.INVITED)
+
+    def _named(self, status: CoAuthorStatus) -> list[User]:
+        return sorted((row.user for row in self.named if row.status == status), key=lambda user: user.name)
 
     def audit_idea_id(self) -> int | None:
         return self.id

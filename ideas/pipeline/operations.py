@@ -5,7 +5,6 @@ flushes; the caller commits once. Nothing else assigns `idea.stage`.
 """
 from collections.abc import Iterable, Mapping
 
-from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ideas.accounts.models import Role, Unit, User
@@ -15,8 +14,9 @@ from ideas.committee.difference import Change, summary
 from ideas.committee.rounds import on_transition
 from ideas.committee.snapshot import changes_since_approval
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
+from ideas.pipeline.co_authors import co_author_emails, name_co_authors, named_emails, record_invitations
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Benefit, Category, Idea, IdeaBenefit, IdeaTag
@@ -35,7 +35,7 @@ from ideas.pipeline.workflow import (
 
 MAX_LENGTH = {"title": 200, "problem": 5000, "proposed_change": 5000, "expected_benefit": 5000,
               "evidence": 5000, "resources": 3000}
-MAX_TAGS, MAX_TAG_LENGTH, MAX_CO_AUTHORS = 12, 40, 10
+MAX_TAGS, MAX_TAG_LENGTH = 12, 40
 EDITABLE_FIELDS = (*FREE_TEXT, "category", "unit", "benefits", "tags", "co_authors")
 
 
@@ -48,6 +48,7 @@ def create_draft(actor: User, fields: Mapping[str, object] | None = None) -> Ide
     db.session.add(idea)
     db.session.flush()
     record("idea.created", entity=idea, idea_id=idea.id, changes=changes, actor=actor)
+    record_invitations(idea, actor, changes)
     return idea
 
 
@@ -63,6 +64,7 @@ def save_draft(idea: Idea, actor: User, fields: Mapping[str, object], expected_v
         idea.updated_at = utcnow()  # bumps the version even when only co-authors, tags or benefits changed
         _flush(idea)
         record("idea.edited", entity=idea, idea_id=idea.id, changes=changes, actor=actor)
+        record_invitations(idea, actor, changes)
     return changes
 
 
@@ -127,10 +129,8 @@ def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str 
 
 
 def _expect_version(idea: Idea, expected: object) -> None:
-    try:
-        expected = int(expected)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing the idea's version; reload the page.", field="version") from None
+    if (expected := parse_int(expected, 0)) is None:
+        raise Invalid("The form is missing the idea's version; reload the page.", field="version")
     if expected != idea.version:
         raise Conflict(f"Someone else changed this idea while you had it open (it is now at version "
                        f"{idea.version}, you had version {expected}). Nothing of yours was saved.",
@@ -172,7 +172,7 @@ def _current(idea: Idea, name: str) -> object:
     if name == "benefits":
         return sorted(idea.benefits)
     if name == "co_authors":
-        return sorted(user.email for user in idea.co_authors)
+        return named_emails(idea)
     value = getattr(idea, name)
     return str(value) if isinstance(value, Category) else value
 
@@ -185,7 +185,7 @@ def _set(idea: Idea, name: str, value: object) -> None:
     elif name == "tags":
         idea.tag_rows = [IdeaTag(tag=tag) for tag in value]
     elif name == "co_authors":
-        idea.co_authors = list(db.session.scalars(select(User).where(User.email.in_(value))))
+        name_co_authors(idea, value)
     elif name == "category":
         idea.category = Category(value) if value else None
     else:
@@ -243,38 +243,13 @@ def _clean(name: str, value: object, idea: Idea, actor: User) -> object:
             raise Invalid(f"{label}: up to {MAX_TAGS} tags of at most {MAX_TAG_LENGTH} characters each.", field=name)
         _guarded(name, ", ".join(tags))
         return tags
-    return _co_author_emails(_items(name, value), idea, actor)
+    return co_author_emails(_items(name, value), idea, actor)
 
 
 def _unit_id(value: object) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        unit_id = int(value)
-    except (TypeError, ValueError):
-        unit_id = None
+    unit_id = parse_int(value)
     if unit_id is None or db.session.get(Unit, unit_id) is None:
         raise Invalid("Origin unit: choose a unit from the list.", field="unit")
     return unit_id
-
-
-def _co_author_emails(emails: list[str], idea: Idea, actor: User) -> list[str]:
-    label = FIELD_LABELS["co_authors"]
-    wanted = sorted({email.lower() for email in emails})
-    if wanted != _current(idea, "co_authors") and idea.submitter_id is not None and actor.id != idea.submitter_id:
-        raise Forbidden("Only the submitter can change the co-authors.")
-    if len(wanted) > MAX_CO_AUTHORS:
-        raise Invalid(f"{label}: at most {MAX_CO_AUTHORS} co-authors.", field="co_authors")
-    found = {user.email.lower(): user for user in db.session.scalars(
-        select(User).where(func.lower(User.email).in_(wanted), User.active.is_(True)))}
-    for email in wanted:
-        user = found.get(email)
-        if user is None:
-            raise Invalid(f"{label}: nobody active here has the address {email[:80]}; "
-                          "choose a colleague from the list.", field="co_authors")
-        if user.id == (idea.submitter_id or actor.id):
-            raise Invalid(f"{label}: you are the submitter already; list only the others.", field="co_authors")
-        if user.id == idea.mentor_id:
-            raise Invalid(f"{label}: {user.name} is the idea's mentor and cannot also be a co-author.",
-                          field="co_authors")
-    return [found[email].email for email in wanted]

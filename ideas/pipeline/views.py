@@ -4,17 +4,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import active_users_with, all_sites, find_colleagues
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.discussion.forms import CommentForm
-from ideas.errors import Conflict, Refusal
+from ideas.errors import Conflict, Invalid, Refusal
 from ideas.extensions import htmx
 from ideas.forms import options, unit_choices
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
-from ideas.pipeline.forms import ActionForm, IdeaForm
+from ideas.pipeline.co_authors import answer_invitation, named_emails
+from ideas.pipeline.forms import ActionForm, IdeaForm, InvitationForm
 from ideas.pipeline.models import Idea
 from ideas.pipeline import handover  # noqa: F401  (ideas a leaving mentor holds are open work)
 from ideas.pipeline.operations import apply_action, create_draft, reassign_mentor, save_draft
-from ideas.pipeline.queries import last_transition, my_ideas, waiting_on
+from ideas.pipeline.queries import invitations, last_transition, my_ideas, waiting_on
 from ideas.pipeline.workflow import (
     ACTIONS,
     MENTORED,
@@ -53,7 +54,8 @@ def editable_idea(idea_id: int) -> Idea:
 @mentee_required
 def mine():
     ideas = my_ideas(current_user)
-    return render("pipeline/mine.html", "pipeline/_my_ideas.html", ideas=ideas, waiting=waiting_on(ideas, current_user))
+    return render("pipeline/mine.html", "pipeline/_my_ideas.html", ideas=ideas, waiting=waiting_on(ideas, current_user),
+                  invitations=invitations(current_user))
 
 
 def idea_form(idea: Idea | None) -> IdeaForm:
@@ -67,13 +69,13 @@ def _form_data(idea: Idea) -> dict:
     texts = {name: getattr(idea, name) for name in FREE_TEXT}
     return {**texts, "idea_id": idea.id, "version": idea.version, "benefits": [str(b) for b in idea.benefits],
             "category": str(idea.category or ""), "unit": str(idea.unit_id or ""), "tags": ", ".join(idea.tags),
-            "co_authors": ", ".join(user.email for user in idea.co_authors)}
+            "co_authors": ", ".join(named_emails(idea))}
 
 
 def _form_idea(form: IdeaForm, idea: Idea | None) -> Idea | None:
     """The idea a posted form saves into: the page's, or the draft its first autosave created."""
-    if idea is None and (form.idea_id.data or "").isdigit():
-        idea = visible_idea(int(form.idea_id.data))  # the operation says why, if it is not editable
+    if idea is None and (idea_id := parse_int(form.idea_id.data)) is not None:
+        idea = visible_idea(idea_id)  # the operation says why, if it is not editable
     return idea
 
 
@@ -123,6 +125,8 @@ def _edit_page(idea: Idea | None):
                 return redirect(url_for("pipeline.edit", idea_id=saved.id))
             flash("Sent to the mentors. You will hear when a mentor starts the review.", "success")
             return redirect(url_for("pipeline.detail", idea_id=saved.id))
+    elif form.is_submitted():
+        status = 422
     request_for_changes = last_transition(idea) if idea and idea.stage == Stage.REVISION else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
                            is_submitter=idea is None or idea.submitter_id == current_user.id), status
@@ -134,7 +138,7 @@ def autosave():
     """Save the draft as the user types; answers a small status fragment and the new version out of band."""
     form = idea_form(None)
     if not form.validate_on_submit():
-        abort(400)
+        return render_template("pipeline/_autosave.html", idea=None, refusal=form.refusal()), 422
     idea = _form_idea(form, None)
     if idea is None and not any(v for v in form.idea_fields().values()):
         return render_template("pipeline/_autosave.html", idea=None, refusal=None)
@@ -154,9 +158,9 @@ def autosave():
 @bp.get("/people")
 @mentee_required
 def people():
-    """Active colleagues matching a name or e-mail, to pick co-authors from."""
+    """Active mentees matching a name or e-mail, to pick co-authors from (only mentees can be co-authors)."""
     query = (request.args.get("q") or "").strip()[:80]
-    found = find_colleagues(query, current_user) if len(query) >= 2 else []
+    found = find_colleagues(query, current_user, role=Role.MENTEE) if len(query) >= 2 else []
     return render_template("pipeline/_people.html", people=found, query=query)
 
 
@@ -174,6 +178,25 @@ def detail(idea_id: int):
                            latest=last_transition(idea), timeline=timeline, comment_form=CommentForm())
 
 
+@bp.post("/<int:idea_id>/invitation")
+@login_required
+def answer(idea_id: int):
+    """The invited colleague accepts co-authoring the idea, or declines."""
+    idea = visible_idea(idea_id)
+    form = InvitationForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if form.answer.data not in ("accept", "decline"):
+        raise Invalid("Your answer: choose accept or decline.", field="answer")
+    answer_invitation(idea, current_user._get_current_object(), form.answer.data == "accept")
+    db.session.commit()
+    if form.answer.data == "accept":
+        flash("You are now a co-author of this idea.", "success")
+        return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    flash("You declined the invitation.", "success")
+    return redirect(url_for("pipeline.mine" if current_user.has_role(Role.MENTEE) else "home.index"))
+
+
 @bp.route("/<int:idea_id>/actions/<action>", methods=["GET", "POST"])
 @login_required
 def act(idea_id: int, action: str):
@@ -187,8 +210,8 @@ def act(idea_id: int, action: str):
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
         inputs = {name: form[name].data for name in ("reason", "comment", "response")}
-        if current_user.has_role(Role.ADMIN) and (form.mentor.data or "").isdigit():
-            inputs["mentor"] = int(form.mentor.data)
+        if current_user.has_role(Role.ADMIN) and (mentor_id := parse_int(form.mentor.data)) is not None:
+            inputs["mentor"] = mentor_id
         try:
             done = apply_action(idea, current_user, action, form.version.data, **inputs)
             db.session.commit()
@@ -208,6 +231,8 @@ def act(idea_id: int, action: str):
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
     elif row is None:
         check(action, facts, actor)  # not offered now: answer why, with the refusal's status
+    elif form.is_submitted():
+        status = 422
     # After a conflict the action may be gone: its fields stay on the page with what was typed.
     shown = row or next(t for t in TRANSITIONS if t.action == action)
     return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
@@ -224,7 +249,7 @@ def mentor(idea_id: int):
     form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
-        chosen = int(form.mentor.data) if (form.mentor.data or "").isdigit() else None
+        chosen = parse_int(form.mentor.data)
         try:
             reassign_mentor(idea, current_user, chosen, form.reason.data, form.version.data)
             db.session.commit()
@@ -235,6 +260,8 @@ def mentor(idea_id: int):
         else:
             flash(f"{idea.mentor.name} is now the idea's mentor.", "success")
             return redirect(url_for("pipeline.detail", idea_id=idea.id))
+    elif form.is_submitted():
+        status = 422
     return render_template("pipeline/mentor.html", idea=idea, form=form), status
 
 

@@ -105,7 +105,8 @@ class IdeaFacts:
 
     stage: Stage
     submitter_id: int
-    co_author_ids: frozenset[int] = frozenset()
+    co_author_ids: frozenset[int] = frozenset()  # co-authors who accepted: only they count
+    invited_ids: frozenset[int] = frozenset()  # named co-authors who have not answered yet
     mentor_id: int | None = None
     paired_mentor_ids: frozenset[int] = frozenset()  # the submitter's paired mentors
     reviewer_ids: frozenset[int] = frozenset()  # mentors who have reviewed it
@@ -211,10 +212,16 @@ def _may_assign(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]
     return None
 
 
+def in_queue(idea: IdeaFacts, actor: ActorFacts) -> bool:
+    """A submitted idea waits for its submitter's paired mentor first, then in every mentor's open queue."""
+    return ("mentor" in actor.roles and idea.stage == Stage.SUBMITTED
+            and (idea.in_open_queue or actor.user_id in idea.paired_mentor_ids))
+
+
 def _in_my_queue(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
     if "admin" in actor.roles:  # an administrator assigns from any queue
         return None
-    if not idea.in_open_queue and actor.user_id not in idea.paired_mentor_ids:
+    if not in_queue(idea, actor):
         return Forbidden("This idea waits in its submitter's paired mentor's queue first; "
                          "it joins the open queue if nobody claims it in time.")
     return None
@@ -466,18 +473,30 @@ def can_edit(idea: IdeaFacts, actor: ActorFacts) -> bool:
 
 
 def can_see(idea: IdeaFacts, actor: ActorFacts) -> bool:
-    """SPEC "Visibility": whether the idea exists for this actor at all."""
-    if actor.system or {"committee", "admin"} & actor.roles:
+    """SPEC "Visibility": whether the idea exists for this actor at all (`visibility.visible_ideas` in SQL)."""
+    if actor.system or {"committee", "admin"} & actor.roles or idea.stage in SHOWCASE:
         return True
-    if relationships(idea, actor) & TEAM or idea.stage in SHOWCASE:
+    if relationships(idea, actor) & TEAM or actor.user_id in idea.invited_ids:  # invited: to decide
         return True
-    if "mentor" not in actor.roles:
-        return False
-    if actor.user_id == idea.mentor_id or actor.user_id in idea.reviewer_ids:
-        return True
-    in_queue = idea.stage == Stage.SUBMITTED
-    mentee_idea = actor.user_id in idea.paired_mentor_ids and idea.stage != Stage.DRAFT
-    return in_queue or mentee_idea
+    mentored = "mentor" in actor.roles and actor.user_id in idea.reviewer_ids | {idea.mentor_id}
+    return mentored or in_queue(idea, actor)
+
+
+# The team forms until the idea goes to the committee: later, an invitation can only be declined.
+TEAM_FORMING = frozenset({Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION})
+
+
+def check_answer(idea: IdeaFacts, actor: ActorFacts, accept: bool) -> None:
+    """Raise the refusal when this actor may not accept (or decline) an invitation to co-author the idea."""
+    if actor.user_id not in idea.invited_ids:
+        raise Forbidden("You have no open invitation to co-author this idea.")
+    if accept and "mentee" not in actor.roles:
+        raise Forbidden("Only mentees can be co-authors; ask an administrator for the mentee role.")
+    if accept and actor.user_id in idea.reviewer_ids | {idea.mentor_id}:
+        raise Forbidden("You review this idea as its mentor, so you cannot also co-write it: decline instead.")
+    if accept and idea.stage not in TEAM_FORMING:
+        raise Invalid(f"The idea is {Stage(idea.stage).phrase}, so its team is settled: you can only decline.",
+                      field="answer")
 
 
 # An administrator may give an idea another mentor at any time it has one.

@@ -1,9 +1,8 @@
 """The review's forms. They only carry input: the operations validate it (one set of messages)."""
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
-from ideas.forms import Checkboxes, options
+from ideas.forms import Checkboxes, WebForm, options
 from ideas.pipeline.forms import ShowsRefusals
 from ideas.review.labels import LABELS
 from ideas.review.risk import LIKELIHOOD, SEVERITY
@@ -18,7 +17,7 @@ def _select(name: str, pairs, empty: str) -> SelectField:
     return SelectField(LABELS[name], choices=options(empty, pairs), validate_choice=False)
 
 
-class FeasibilityForm(ShowsRefusals, FlaskForm):
+class FeasibilityForm(ShowsRefusals, WebForm):
     version = HiddenField()
     overall = _select("overall", ((o.value, o.label) for o in Overall), "Not decided yet")
     overall_note = TextAreaField(LABELS["overall_note"])
@@ -30,13 +29,14 @@ for _name in CRITERIA:
     setattr(FeasibilityForm, f"note_{_name}", TextAreaField(LABELS[f"note_{_name}"]))
 
 
-class StatementForm(ShowsRefusals, FlaskForm):
+class StatementForm(ShowsRefusals, WebForm):
     version = HiddenField()
     no_hazards = BooleanField("No hazards identified: I have assessed this idea and confirm it introduces no hazard "
                               "for patients or staff.")
 
 
-class HazardForm(ShowsRefusals, FlaskForm):
+class HazardForm(ShowsRefusals, WebForm):
+    version = HiddenField()  # the review's, when a hazard is edited in place
     description = TextAreaField(LABELS["description"])
     severity = _select("severity", ((n, f"{n} – {word}") for n, word in SEVERITY.items()), "Choose")
     likelihood = _select("likelihood", ((n, f"{n} – {word}") for n, word in LIKELIHOOD.items()), "Choose")
@@ -44,7 +44,7 @@ class HazardForm(ShowsRefusals, FlaskForm):
     owner = StringField(LABELS["owner"], description="A role or a name, e.g. “Ward manager, 4B”.")
 
 
-class TriageForm(ShowsRefusals, FlaskForm):
+class TriageForm(ShowsRefusals, WebForm):
     version = HiddenField()
     ethics_reference = StringField(LABELS["ethics_reference"])
     ethics_referred_on = StringField(LABELS["ethics_referred_on"], render_kw=DATE)
@@ -55,7 +55,7 @@ for _name in TRIAGE:
                                                       validate_choice=False))
 
 
-class PlanForm(ShowsRefusals, FlaskForm):
+class PlanForm(ShowsRefusals, WebForm):
     version = HiddenField()
     aim = TextAreaField(LABELS["aim"], description="What will improve, by how much, by when: e.g. “Reduce night-time "
                                                    "falls on 4B by 30% by 31 March”.")
@@ -65,14 +65,23 @@ class PlanForm(ShowsRefusals, FlaskForm):
     data_collection = TextAreaField(LABELS["data_collection"], description="Who collects what, how often, from where.")
 
 
-class MeasureForm(ShowsRefusals, FlaskForm):
+class MeasureForm(ShowsRefusals, WebForm):
+    version = HiddenField()  # the plan's, when a measure is edited in place
     kind = _select("kind", ((k.value, k.label) for k in MeasureType), "Choose a type")
     name = StringField(LABELS["name"])
     definition = TextAreaField(LABELS["definition"])
     unit_of_measure = StringField(LABELS["unit_of_measure"])
     direction = _select("direction", ((d.value, d.label) for d in Direction), "Choose")
     baseline = StringField(LABELS["baseline"], description="Leave empty if not known yet.")
-    target = StringField(LABELS["target"])
+    target = StringField(LABELS["target"], description="On the better side of the baseline, or equal to it.")
+    proportion = BooleanField(LABELS["proportion"])
     stop_threshold = StringField(LABELS["stop_threshold"], description="Balancing measures only (optional).")
     stop_direction = _select("stop_direction", ((d.value, d.label) for d in StopDirection), "No stop rule")
+    stop_on_signal = BooleanField(LABELS["stop_on_signal"], description="Balancing measures only.")
 
+
+def field_ids(form, prefix: str):
+    """Give a form's fields ids of their own, for a page that shows it beside another of its kind."""
+    for field in form:
+        field.id = f"{prefix}-{field.id}"
+    return form

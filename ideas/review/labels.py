@@ -29,4 +29,6 @@ LABELS = {
     "target": "Target",
     "stop_threshold": "Stop rule threshold",
     "stop_direction": "Stop rule direction",
+    "stop_on_signal": "Stop the pilot on a special-cause signal",
+    "proportion": "Recorded as a proportion (numerator / denominator)",
 }

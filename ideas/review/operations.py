@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ideas.accounts.models import Unit, User
 from ideas.audit import record
 from ideas.clock import utcnow
-from ideas.database import db
+from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
@@ -27,6 +27,8 @@ from ideas.review.queries import plan_of, review_of
 from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall, StopDirection
 
 NOTE_LENGTH, NAME_LENGTH = 3000, 200
+MEASURE_FIELDS = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target", "proportion",
+                  "stop_threshold", "stop_direction", "stop_on_signal")
 
 
 # --- checking input: each returns the stored value or raises Invalid naming the field -------------
@@ -40,11 +42,8 @@ def score(name: str, value: object, required: bool = False) -> int | None:
     """A score from 1 to 5; empty is allowed in a draft unless `required`."""
     if value in (None, "") and not required:
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        number = None
-    if number is None or not 1 <= number <= 5:
+    number = parse_int(value, 1, 5)
+    if number is None:
         raise Invalid(f"{LABELS[name]}: choose a score from 1 to 5.", field=name)
     return number
 
@@ -76,6 +75,15 @@ def a_date(name: str, value: object) -> date | None:
         return date.fromisoformat(str(value))
     except ValueError:
         raise Invalid(f"{LABELS[name]}: give a date as YYYY-MM-DD.", field=name) from None
+
+
+def flag(name: str, value: object) -> bool:
+    """A tick box: ticked or not (empty is not)."""
+    if value in (None, "", False, "n", "no", "false", "off"):
+        return False
+    if value in (True, "y", "yes", "true", "on"):
+        return True
+    raise Invalid(f"{LABELS[name]}: tick it or leave it empty.", field=name)
 
 
 def number(name: str, value: object, required: str | None = None) -> float | None:
@@ -116,10 +124,8 @@ def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
 
 
 def _versioned(row, expected: object, what: str) -> None:
-    try:
-        expected = int(expected or 0)
-    except (TypeError, ValueError):
-        raise Invalid("The form is missing its version; reload the page.", field="version") from None
+    if (expected := parse_int(expected or 0, 0)) is None:
+        raise Invalid("The form is missing its version; reload the page.", field="version")
     current = row.version if row is not None else 0
     if expected != current:
         raise Conflict(f"Someone else saved the {what} while you had it open (it is now at version {current}, "
@@ -127,20 +133,23 @@ def _versioned(row, expected: object, what: str) -> None:
                        field="version")
 
 
-def _save(row, values: Mapping[str, object], action: str, actor: User, extra: dict | None = None) -> dict:
+def _save(row, values: Mapping[str, object], action: str, actor: User, extra: dict | None = None,
+          version_of=None) -> dict:
     """Set the changed values in one UPDATE (one version step) and record them field by field.
 
-    `extra` holds changes the caller already made (a list of units), for the record.
+    `extra` holds changes the caller already made (a list of units), for the record. `version_of` is
+    the review or plan whose version guards `row` (a hazard, a measure): its version steps with it.
     """
     changes = {name: (getattr(row, name), new) for name, new in values.items()
                if _blank(getattr(row, name)) != _blank(new)}
     if not changes and not extra:
         return {}
+    versioned = version_of or row
     with db.session.no_autoflush:
         for name, (_, new) in changes.items():
             setattr(row, name, new)
-        if hasattr(row, "updated_at"):
-            row.updated_at = utcnow()  # the version steps even when only `extra` changed
+        if hasattr(versioned, "updated_at"):
+            versioned.updated_at = utcnow()  # the version steps even when only `extra` changed
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError):  # a save in between, or two first saves at once
@@ -236,10 +245,12 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
 
 
 @material
-def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, object]) -> dict:
-    _allowed(idea, actor, may_review, "the assigned mentor")
-    values = _hazard_values(fields)
-    return _save(_hazard(idea, hazard_id), values, "hazard.changed", actor)
+def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, object],
+                  expected_version: object) -> dict:
+    """A hazard changed in place, checked as when added; the review's version guards it."""
+    review = _review(idea, actor, expected_version)
+    hazard = _hazard(idea, hazard_id)
+    return _save(hazard, _hazard_values(fields), "hazard.updated", actor, version_of=review)
 
 
 @material
@@ -293,18 +304,17 @@ def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_ve
 def _units(ids) -> list[Unit]:
     if isinstance(ids, str | int):
         ids = [ids]
-    try:
-        wanted = {int(i) for i in ids}
-    except (TypeError, ValueError):
-        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units") from None
+    wanted = {parse_int(i) for i in ids}
+    if None in wanted:
+        raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units")
     found = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
     if len(found) != len(wanted):
         raise Invalid(f"{LABELS['units']}: choose units from the list.", field="units")
     return found
 
 
-@material
-def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measure:
+def _measure_values(fields: Mapping[str, object]) -> dict:
+    """A measure's fields, checked together: the stop rules, and a target on the side its direction says."""
     values = {
         "kind": choice("kind", fields.get("kind"), MeasureType, "Measure type: choose outcome, process or balancing."),
         "name": text("name", fields.get("name"), "Measure name: say what is measured.", NAME_LENGTH),
@@ -316,15 +326,33 @@ def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measur
                             "Direction of improvement: choose whether higher or lower is better."),
         "baseline": number("baseline", fields.get("baseline")),
         "target": number("target", fields.get("target"), "Target: give the value you aim for."),
+        "proportion": flag("proportion", fields.get("proportion")),
         "stop_threshold": number("stop_threshold", fields.get("stop_threshold")),
         "stop_direction": choice("stop_direction", fields.get("stop_direction"), StopDirection),
+        "stop_on_signal": flag("stop_on_signal", fields.get("stop_on_signal")),
     }
     if (values["stop_threshold"] is None) != (values["stop_direction"] is None):
         raise Invalid(f"{LABELS['stop_threshold']}: give both the threshold and its direction, or neither.",
                       field="stop_threshold")
-    if values["stop_threshold"] is not None and values["kind"] != MeasureType.BALANCING:
-        raise Invalid(f"{LABELS['stop_threshold']}: stop rules are for balancing measures only.",
-                      field="stop_threshold")
+    for name in ("stop_threshold", "stop_on_signal"):
+        if values[name] and values["kind"] != MeasureType.BALANCING:
+            raise Invalid(f"{LABELS[name]}: stop rules are for balancing measures only.", field=name)
+    _target_follows_direction(values["direction"], values["baseline"], values["target"])
+    return values
+
+
+def _target_follows_direction(direction: Direction, baseline: float | None, target: float) -> None:
+    """A target worse than the baseline contradicts the direction of improvement (issue 17)."""
+    if baseline is None or target == baseline or (target < baseline) == (direction == Direction.DECREASE):
+        return
+    side, better = ("above", "lower") if direction == Direction.DECREASE else ("below", "higher")
+    raise Invalid(f"{LABELS['target']}: {better} is better, but {target:g} is {side} the baseline of {baseline:g}. "
+                  "Change the target, the baseline or the direction.", field="target")
+
+
+@material
+def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measure:
+    values = _measure_values(fields)
     _plan(idea, actor, None)
     measure = Measure(idea_id=idea.id, **values)
     db.session.add(measure)
@@ -335,12 +363,26 @@ def add_measure(idea: Idea, actor: User, fields: Mapping[str, object]) -> Measur
 
 
 @material
+def update_measure(idea: Idea, actor: User, measure_id: int, fields: Mapping[str, object],
+                   expected_version: object) -> dict:
+    """A measure changed in place, checked as when added; the plan's version guards it."""
+    plan = _plan(idea, actor, expected_version)
+    measure = _measure(idea, measure_id)
+    return _save(measure, _measure_values(fields), "measure.updated", actor, version_of=plan)
+
+
+@material
 def remove_measure(idea: Idea, actor: User, measure_id: int) -> None:
     _allowed(idea, actor, may_plan, "the assigned mentor and the idea's team")
+    measure = _measure(idea, measure_id)
+    record("measure.removed", entity=measure, actor=actor, changes={
+        n: (getattr(measure, n), None) for n in MEASURE_FIELDS if getattr(measure, n) not in (None, False)})
+    db.session.delete(measure)
+    db.session.flush()
+
+
+def _measure(idea: Idea, measure_id: int) -> Measure:
     measure = db.session.get(Measure, measure_id)
     if measure is None or measure.idea_id != idea.id:
         raise Conflict("That measure is no longer there: someone else removed it.", field="version")
-    names = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target")
-    record("measure.removed", entity=measure, changes={n: (getattr(measure, n), None) for n in names}, actor=actor)
-    db.session.delete(measure)
-    db.session.flush()
+    return measure

@@ -1,4 +1,6 @@
 """The mentor's side: the queue, the review pages (feasibility, safety, triage, pilot plan), recommend."""
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -12,15 +14,24 @@ from ideas.forms import unit_choices
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.views import visible_idea
-from ideas.pipeline.workflow import Stage, available_actions, transition_for, unmet_preconditions
+from ideas.pipeline.workflow import FROZEN, Stage, available_actions, transition_for, unmet_preconditions
 from ideas.review import operations as ops
 from ideas.review.access import may_plan, may_review
-from ideas.review.forms import FeasibilityForm, HazardForm, MeasureForm, PlanForm, StatementForm, TriageForm
+from ideas.review.forms import (
+    FeasibilityForm,
+    HazardForm,
+    MeasureForm,
+    PlanForm,
+    StatementForm,
+    TriageForm,
+    field_ids,
+)
+from ideas.review.models import Hazard, Measure
+from ideas.review.queue import mentor_queue
 from ideas.review.queries import (
     feasibility_complete,
     hazards_of,
     measures_of,
-    mentor_queue,
     plan_of,
     review_facts,
     review_of,
@@ -28,7 +39,7 @@ from ideas.review.queries import (
 )
 from ideas.review.risk import band, risk_score
 from ideas.review.rules import CRITERIA, TRIAGE
-from ideas.web import attempt, render, role_required
+from ideas.web import attempt, form_status, number_arg, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 SECTIONS = {"feasibility": "Feasibility", "safety": "Safety", "triage": "QI or research", "plan": "Pilot plan"}
@@ -44,10 +55,12 @@ def queue():
 
 
 @bp.post("/<int:idea_id>/claim")
-@mentor_required
+@login_required
 def claim(idea_id: int):
-    """Start the review (the workflow's start_review), then open it."""
+    """Start the review (the workflow's start_review), then open it; 404 first for a hidden idea, then 403."""
     idea = visible_idea(idea_id)
+    if not current_user.has_role(Role.MENTOR):
+        abort(403)
     apply_action(idea, current_user, "start_review", request.form.get("version"))
     db.session.commit()
     flash("The review is yours. It saves as a draft until you recommend, request changes or decline.", "success")
@@ -63,7 +76,7 @@ def summary(idea) -> dict:
     return {"review": review, "may_review": may_review(facts, actor), "may_plan": may_plan(facts, actor),
             "actions": [t for t in available_actions(facts, actor) if t.action in ("recommend", "request_changes",
                                                                                   "decline")],
-            "recommend": row, "unmet": unmet, "sections": SECTIONS}
+            "recommend": row, "unmet": unmet, "sections": SECTIONS, "running": idea.stage in FROZEN}
 
 
 @bp.app_template_global()
@@ -82,7 +95,7 @@ def _page(template: str, idea, status: int = 200, **context):
 def _saved(endpoint: str, idea, message: str = "Saved as a draft.", anchor: str | None = None):
     if idea.stage == Stage.COMMITTEE_REVIEW:  # only a re-approval moves an idea there on a save
         message = "Saved. The approved plan changed, so the idea went back to the committee for re-approval."
-        endpoint = "pipeline.detail"
+        endpoint, anchor = "pipeline.detail", None
     flash(message, "success")
     return redirect(url_for(endpoint, idea_id=idea.id, _anchor=anchor))
 
@@ -93,7 +106,7 @@ def _fields(form) -> dict:
 
 def _stale(form, refusal: Refusal, row) -> None:
     if isinstance(refusal, Conflict):
-        form.version.data = row.version if row is not None else 0  # warned: the next save may overwrite
+        form.version.data = _version_of(row)  # warned: the next save may overwrite
 
 
 @bp.route("/<int:idea_id>/feasibility", methods=["GET", "POST"])
@@ -103,7 +116,7 @@ def feasibility(idea_id: int):
     review = review_of(idea.id)
     data = None
     if request.method == "GET":
-        data = {"version": review.version if review else 0}
+        data = {"version": _version_of(review)}
         if review:
             data.update({f"{kind}_{c}": getattr(review, f"{kind}_{c}") for c in CRITERIA for kind in ("score", "note")})
             data.update(overall=str(review.overall or ""), overall_note=review.overall_note)
@@ -115,19 +128,22 @@ def feasibility(idea_id: int):
             return _saved("review.feasibility", idea)
         _stale(form, refusal, review)
         status = refusal.status
+    elif form.is_submitted():
+        status = 422
     return _page("review/feasibility.html", idea, status, form=form, criteria=CRITERIA,
                  complete=feasibility_complete(review))
 
 
 # --- safety -------------------------------------------------------------------------------------
 
-def _safety_context(idea, hazard_form=None, statement_form=None) -> dict:
+def _safety_context(idea, hazard_form=None, statement_form=None, edit_form=None, editing=None) -> dict:
     review = review_of(idea.id)
     hazards = hazards_of(idea.id)
     statement_form = statement_form or StatementForm(
-        data={"version": review.version if review else 0, "no_hazards": bool(review and review.no_hazards)})
+        data={"version": _version_of(review), "no_hazards": bool(review and review.no_hazards)})
     return {"hazards": hazards, "review_row": review, "hazard_form": hazard_form or HazardForm(formdata=None),
-            "statement_form": statement_form}
+            "statement_form": statement_form, "edit_form": edit_form, "editing": editing,
+            "version": _version_of(review)}
 
 
 @bp.get("/<int:idea_id>/safety")
@@ -137,14 +153,21 @@ def safety(idea_id: int):
     return _page("review/safety.html", idea, **_safety_context(idea))
 
 
+def _safety_saved(idea):
+    """After a save: the safety body for htmx, a redirect for a plain form, the idea page after a re-approval."""
+    if idea.stage == Stage.COMMITTEE_REVIEW or not htmx:
+        return _after_save(idea, "review.safety", "Saved as a draft.")
+    return _safety_answer(idea)
+
+
+def _after_save(idea, endpoint: str, message: str, anchor: str | None = None):
+    """A redirect after a save (htmx follows it through HX-Redirect)."""
+    response = _saved(endpoint, idea, message, anchor)
+    return ("", 200, {"HX-Redirect": response.location}) if htmx else response
+
+
 def _safety_answer(idea, status: int = 200, **forms):
-    """The safety body for an htmx swap, the whole page otherwise (or a redirect after a plain save)."""
-    if status == 200 and idea.stage == Stage.COMMITTEE_REVIEW:  # the change sent it back for re-approval
-        response = _saved("review.safety", idea)
-        return ("", 200, {"HX-Redirect": response.location}) if htmx else response
-    if status == 200 and not htmx:
-        flash("Saved as a draft.", "success")
-        return redirect(url_for("review.safety", idea_id=idea.id))
+    """The safety body for an htmx swap, the whole page otherwise."""
     context = {"idea": idea, **summary(idea), **_safety_context(idea, **forms)}
     return render("review/safety.html", "review/_safety_body.html", section="safety", oob=bool(htmx),
                   **context), status
@@ -156,13 +179,13 @@ def statement(idea_id: int):
     idea = visible_idea(idea_id)
     form = StatementForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _safety_answer(idea, 422, statement_form=form)
     refusal = attempt(form, lambda: ops.save_safety_statement(idea, current_user, form.no_hazards.data,
                                                               form.version.data))
     if refusal:
         _stale(form, refusal, review_of(idea.id))
         return _safety_answer(idea, refusal.status, statement_form=form)
-    return _safety_answer(idea)
+    return _safety_saved(idea)
 
 
 @bp.post("/<int:idea_id>/hazards")
@@ -171,11 +194,11 @@ def add_hazard(idea_id: int):
     idea = visible_idea(idea_id)
     form = HazardForm()
     if not form.validate_on_submit():
-        abort(400)
+        return _safety_answer(idea, 422, hazard_form=form)
     refusal = attempt(form, lambda: ops.add_hazard(idea, current_user, _fields(form)))
     if refusal:
         return _safety_answer(idea, refusal.status, hazard_form=form)
-    return _safety_answer(idea)
+    return _safety_saved(idea)
 
 
 @bp.post("/<int:idea_id>/hazards/<int:hazard_id>/remove")
@@ -186,17 +209,22 @@ def remove_hazard(idea_id: int, hazard_id: int):
         abort(400)
     ops.remove_hazard(idea, current_user, hazard_id)  # a refusal answers its own page and status
     db.session.commit()
-    return _safety_answer(idea)
+    return _safety_saved(idea)
+
+
+@bp.route("/<int:idea_id>/hazards/<int:hazard_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_hazard(idea_id: int, hazard_id: int):
+    """A hazard's form in place of its row; saving swaps the safety assessment back."""
+    return _in_place(visible_idea(idea_id), hazard_id, IN_PLACE["hazard"])
 
 
 @bp.get("/risk")
 @login_required
 def risk():
     """The score and band of a severity and likelihood, as the mentor chooses them."""
-    try:
-        score = risk_score(int(request.args.get("severity", "")), int(request.args.get("likelihood", "")))
-    except ValueError:
-        score = None
+    severity, likelihood = number_arg("severity", 5), number_arg("likelihood", 5)
+    score = risk_score(severity, likelihood) if severity and likelihood else None
     return render_template("review/_risk.html", score=score, band=band(score) if score else None)
 
 
@@ -210,7 +238,7 @@ def triage(idea_id: int):
     data = None
     if request.method == "GET":
         answers = {f"triage_{n}": {True: "yes", False: "no"}.get(v) for n, v in triage_answers(review).items()}
-        data = {"version": review.version if review else 0, **answers,
+        data = {"version": _version_of(review), **answers,
                 "ethics_reference": review.ethics_reference if review else "",
                 "ethics_referred_on": review.ethics_referred_on.isoformat() if review and review.ethics_referred_on
                 else ""}
@@ -222,6 +250,8 @@ def triage(idea_id: int):
             return _saved("review.triage", idea)
         _stale(form, refusal, review)
         status = refusal.status
+    elif form.is_submitted():
+        status = 422
     return _page("review/triage.html", idea, status, form=form, questions=TRIAGE)
 
 
@@ -232,7 +262,7 @@ def _plan_form(plan, posted: bool) -> PlanForm:
     if posted:
         form = PlanForm()
     else:
-        data = {"version": plan.version if plan else 0}
+        data = {"version": _version_of(plan)}
         if plan:
             data.update(aim=plan.aim, data_collection=plan.data_collection, units=[str(u.id) for u in plan.units],
                         planned_start=plan.planned_start.isoformat() if plan.planned_start else "",
@@ -242,9 +272,10 @@ def _plan_form(plan, posted: bool) -> PlanForm:
     return form
 
 
-def _plan_page(idea, plan, form, measure_form=None, status: int = 200):
+def _plan_page(idea, plan, form, measure_form=None, status: int = 200, edit_form=None, editing=None):
     return _page("review/plan.html", idea, status, form=form, measures=measures_of(idea.id),
-                 measure_form=measure_form or MeasureForm(formdata=None), plan=plan)
+                 measure_form=measure_form or MeasureForm(formdata=None), plan=plan, edit_form=edit_form,
+                 editing=editing, version=_version_of(plan))
 
 
 @bp.route("/<int:idea_id>/plan", methods=["GET", "POST"])
@@ -259,7 +290,7 @@ def plan(idea_id: int):
             return _saved("review.plan", idea)
         _stale(form, refusal, current)
         return _plan_page(idea, current, form, status=refusal.status)
-    return _plan_page(idea, current, form)
+    return _plan_page(idea, current, form, status=form_status(form))
 
 
 @bp.post("/<int:idea_id>/measures")
@@ -267,9 +298,8 @@ def plan(idea_id: int):
 def add_measure(idea_id: int):
     idea = visible_idea(idea_id)
     form = MeasureForm()
-    if not form.validate_on_submit():
-        abort(400)
-    refusal = attempt(form, lambda: ops.add_measure(idea, current_user, _fields(form)))
+    refusal = attempt(form, lambda: ops.add_measure(idea, current_user, _fields(form))) if form.validate_on_submit() \
+        else form.refusal()
     if refusal:
         current = plan_of(idea.id)
         return _plan_page(idea, current, _plan_form(current, posted=False), form, refusal.status)
@@ -286,3 +316,100 @@ def remove_measure(idea_id: int, measure_id: int):
     db.session.commit()
     return _saved("review.plan", idea, "Measure removed.", "measures")
 
+
+@bp.route("/<int:idea_id>/measures/<int:measure_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_measure(idea_id: int, measure_id: int):
+    """A measure's form in place of its row; saving swaps the measures back."""
+    return _in_place(visible_idea(idea_id), measure_id, IN_PLACE["measure"])
+
+
+def _measures_saved(idea):
+    """After a save: the measures for htmx, a redirect for a plain form, the idea page after a re-approval."""
+    if idea.stage == Stage.COMMITTEE_REVIEW or not htmx:
+        return _after_save(idea, "review.plan", "Measure saved.", "measures")
+    return _measures_answer(idea)
+
+
+def _measures_answer(idea, status: int = 200, edit_form=None, editing=None):
+    """The measures table for an htmx swap (the plan form's version comes along), the plan page otherwise."""
+    current = plan_of(idea.id)
+    if not htmx:
+        return _plan_page(idea, current, _plan_form(current, posted=False), status=status, edit_form=edit_form,
+                          editing=editing)
+    return render_template("review/_measures_body.html", idea=idea, **summary(idea), measures=measures_of(idea.id),
+                           form=_plan_form(current, posted=False), edit_form=edit_form, editing=editing,
+                           version=_version_of(current), oob=True), status
+
+
+# --- editing a hazard or a measure in place --------------------------------------------------------
+
+@dataclass(frozen=True)
+class InPlace:
+    """How a hazard or a measure is edited in place, under its review's or plan's version."""
+
+    kind: str
+    model: type
+    may: Callable  # who may change it (the access rule)
+    form: type
+    shown: Callable  # its stored values as the form shows them
+    parent: Callable  # the review or plan of an idea id, whose version guards it
+    update: Callable  # the operation
+    answer: Callable  # its section for htmx, its page otherwise, with the row open
+    saved: Callable  # what answers a save
+
+
+def _in_place(idea, part_id: int, how: InPlace):
+    """GET: the form in place of the row (htmx) or on the page; POST: save it and show the section again."""
+    if request.method == "GET":
+        part = db.session.get(how.model, part_id)
+        if part is None or part.idea_id != idea.id:
+            abort(404)
+        if not how.may(idea_facts(idea), actor_facts(current_user)):
+            abort(403)
+        version = number_arg("version", minimum=0)  # the page's, so the page's other forms stay current
+        version = _version_of(how.parent(idea.id)) if version is None else version
+        form = field_ids(how.form(formdata=None, data={"version": version, **how.shown(part)}),
+                         f"{how.kind}-{part_id}")
+        if htmx:
+            return render_template("review/_edit_row.html", idea=idea, **summary(idea), edit_form=form, part=part,
+                                   kind=how.kind)
+        return how.answer(idea, edit_form=form, editing=part_id)
+    form = field_ids(how.form(), f"{how.kind}-{part_id}")
+    refusal = attempt(form, lambda: how.update(idea, current_user, part_id, _fields(form), form.version.data)) \
+        if form.validate_on_submit() else form.refusal()
+    if refusal:
+        _stale(form, refusal, how.parent(idea.id))
+        return how.answer(idea, refusal.status, edit_form=form, editing=part_id)
+    return how.saved(idea)
+
+
+def _version_of(row) -> int:
+    """A review's or plan's version, as its forms carry it (0 before the first save)."""
+    return row.version if row is not None else 0
+
+
+def _measure_data(measure: Measure) -> dict:
+    """A measure's stored values as its form shows them (numbers without a lossy rounding)."""
+    def shown(value: float | None) -> str:
+        return "" if value is None else f"{value:.0f}" if value.is_integer() else repr(value)
+
+    return {"kind": str(measure.kind), "name": measure.name, "definition": measure.definition,
+            "unit_of_measure": measure.unit_of_measure, "direction": str(measure.direction),
+            "baseline": shown(measure.baseline), "target": shown(measure.target), "proportion": measure.proportion,
+            "stop_threshold": shown(measure.stop_threshold), "stop_direction": str(measure.stop_direction or ""),
+            "stop_on_signal": measure.stop_on_signal}
+
+
+def _hazard_data(hazard: Hazard) -> dict:
+    """A hazard's stored values as its form shows them."""
+    return {"description": hazard.description, "severity": str(hazard.severity), "likelihood": str(hazard.likelihood),
+            "mitigation": hazard.mitigation, "owner": hazard.owner}
+
+
+IN_PLACE = {
+    "hazard": InPlace("hazard", Hazard, may_review, HazardForm, _hazard_data, review_of, ops.update_hazard,
+                      _safety_answer, _safety_saved),
+    "measure": InPlace("measure", Measure, may_plan, MeasureForm, _measure_data, plan_of, ops.update_measure,
+                       _measures_answer, _measures_saved),
+}

@@ -23,13 +23,12 @@ def whole_number(minimum: int, maximum: int, unit: str) -> Callable[[str], int]:
         text = (raw or "").strip()
         if not text:
             raise ValueError("Enter a number.")
-        try:
-            value = int(text)
-        except ValueError:
-            raise ValueError(f"Enter a whole number of {unit}, such as {maximum // 2 or 1}.") from None
-        if not minimum <= value <= maximum:
+        digits = text.removeprefix("-")
+        if not (digits.isascii() and digits.isdigit()):  # not "٣" or "²", which int() takes or chokes on
+            raise ValueError(f"Enter a whole number of {unit}, such as {maximum // 2 or 1}.")
+        if len(digits) > 9 or not minimum <= int(text) <= maximum:
             raise ValueError(f"Enter a number from {minimum} to {maximum}.")
-        return value
+        return int(text)
 
     return parse
 

@@ -7,12 +7,12 @@ One statement, however many ideas there are.
 """
 import re
 
-from sqlalchemy import column, literal_column, or_, select, table, text, true
+from sqlalchemy import column, literal_column, select, table, text
 
-from ideas.accounts.models import Role, User
+from ideas.accounts.models import User
 from ideas.database import db
-from ideas.pipeline.models import Idea, idea_co_authors
-from ideas.pipeline.workflow import SHOWCASE
+from ideas.pipeline.models import Idea
+from ideas.pipeline.visibility import visible_ideas
 
 LIMIT = 5
 MAX_TERMS = 24
@@ -40,23 +40,12 @@ def search_terms(*texts: str) -> list[str]:
     return list(dict.fromkeys(w for w in words if w not in STOPWORDS))[:MAX_TERMS]
 
 
-def visible_to(user: User):
-    """SPEC "Visibility", kept simple: committee and admin see every idea; others the showcase and their own.
-
-    (A mentor also sees the queue and the ideas they review; the suggestions leave those out.)
-    """
-    if user.has_role(Role.COMMITTEE, Role.ADMIN):
-        return true()
-    co_written = select(idea_co_authors.c.idea_id).where(idea_co_authors.c.user_id == user.id)
-    return or_(Idea.stage.in_(SHOWCASE), Idea.submitter_id == user.id, Idea.id.in_(co_written))
-
-
 def similar_ideas(user: User, title: str, problem: str, leave_out: int | None = None) -> list[Idea]:
     """Up to five ideas this user may see whose text is like the title and problem given."""
     terms = search_terms(title, problem)
     if not terms:
         return []
-    query = select(Idea).where(visible_to(user), Idea.id != (leave_out or 0)).limit(LIMIT)
+    query = select(Idea).where(visible_ideas(user), Idea.id != (leave_out or 0)).limit(LIMIT)
     if db.engine.dialect.name == "postgresql":
         wanted = " | ".join(terms)
         match = text(f"{_PG_VECTOR} @@ to_tsquery('english'::regconfig, :terms)").bindparams(terms=wanted)

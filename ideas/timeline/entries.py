@@ -49,15 +49,18 @@ EVENT_KINDS = {
     "condition.added": EventKind(Kind.REVIEWS, "set a condition of approval"),
     "condition.done": EventKind(Kind.REVIEWS, "marked a condition done"),
     "hazard.added": EventKind(Kind.REVIEWS, "added a hazard"),
-    "hazard.changed": EventKind(Kind.REVIEWS, "changed a hazard"),
+    "hazard.updated": EventKind(Kind.REVIEWS, "changed a hazard"),
     "hazard.removed": EventKind(Kind.REVIEWS, "removed a hazard"),
     "pilot_plan.saved": EventKind(Kind.REVIEWS, "saved the pilot plan"),
+    "co_author.invited": EventKind(Kind.EDITS, "invited a co-author"),
+    "co_author.accepted": EventKind(Kind.EDITS, "accepted the invitation to co-author"),
+    "co_author.declined": EventKind(Kind.EDITS, "declined the invitation to co-author"),
 }
 # A comment's edits and removal show on the comment itself ("edited", "comment removed"):
 # listing them would put a removed comment's text back on the page.
 NOT_SHOWN = frozenset({"comment.edited", "comment.deleted"})
 OTHER = EventKind(Kind.ALL, "")
-CHANGE_LABELS = {**FIELD_LABELS, "stage": "Stage", "mentor_id": "Mentor"}
+CHANGE_LABELS = {**FIELD_LABELS, "stage": "Stage", "mentor_id": "Mentor", "co_author": "Co-author"}
 
 
 def actions_of(kind: Kind) -> list[str] | None:

@@ -1,7 +1,7 @@
 """two-factor: the candidate secret on the server-side session, recovery codes
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 10:30:00
 
 """
@@ -13,7 +13,7 @@ import ideas.database  # noqa: F401  (UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -24,3 +24,13 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+
+// A button with data-confirm asks before its form is sent (a removal, a save that sends a running pilot
+// back to the committee). Listening in the capture phase runs before htmx sends the form.
+document.addEventListener("submit", function (event) {
+  var question = event.submitter && event.submitter.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);

@@ -64,6 +64,8 @@ def test_saving_unchanged_settings_changes_nothing(client, admin):
 @pytest.mark.parametrize(("field", "typed", "message"), [
     ("quorum", "0", "Enter a number from 1 to 50."),
     ("quorum", "three", "Enter a whole number of votes"),
+    ("quorum", "٣", "Enter a whole number of votes"),
+    ("quorum", "9" * 5000, "Enter a number from 1 to 50."),
     ("quorum", "", "Enter a number."),
     ("open_queue_wait_days", "-1", "Enter a number from 0 to 90."),
     ("stage_limit_committee_review_days", "9999", "Enter a number from 1 to 365."),

@@ -1,12 +1,11 @@
 """Browser tests: the app served on a local port, driven by Playwright in Debian's Chromium."""
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from ideas.extensions import db
 from tests.conftest import need
+from tests.support.server import serving
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -28,12 +27,8 @@ def chromium():
 @pytest.fixture
 def live_server(app):
     """The test's app served on 127.0.0.1; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    with serving(app) as url:
+        yield url
     db.session.remove()
 
 

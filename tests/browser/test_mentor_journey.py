@@ -94,10 +94,22 @@ def test_mentor_reviews_requests_changes_and_recommends(app, new_page, create_us
 
     page.get_by_role("link", name="Safety", exact=True).click()
     page.get_by_role("heading", name="Safety assessment").wait_for()
-    page.get_by_role("button", name="Remove hazard 1").click()
-    page.get_by_role("cell", name="Patients woken by the check get up and fall.").wait_for(state="detached")
-    add_hazard(page, "Patients woken by the check get up and fall.", "4", "3",
-               "Check only patients already awake; bed at lowest height.", "Ward manager")
+    # The first hazard is edited in place; removing the second asks first.
+    page.get_by_role("button", name="Edit hazard 1").click()
+    edit = page.get_by_role("form", name="Edit the hazard")
+    edit.get_by_label("Mitigation", exact=True).fill("Check only patients already awake; bed at lowest height.")
+    edit.get_by_label("Owner of the mitigation").fill("Ward manager")
+    mentor.screenshot("mentor-4b-hazard-edit")
+    edit.get_by_role("button", name="Save").click()
+    page.get_by_role("cell", name="Check only patients already awake; bed at lowest height.").wait_for()
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Remove hazard 2").click()
+    page.get_by_role("cell", name="Handover runs late.").wait_for()
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
+    page.get_by_role("button", name="Remove hazard 2").click()
+    page.get_by_role("cell", name="Handover runs late.").wait_for(state="detached")
+    assert questions == ["Remove this hazard (Handover runs late.)?"] * 2
 
     page.get_by_role("link", name="QI or research", exact=True).click()
     page.get_by_role("heading", name="Quality improvement or research?").wait_for()
@@ -121,6 +133,11 @@ def test_mentor_reviews_requests_changes_and_recommends(app, new_page, create_us
     add_measure(page, "balancing", "Patients woken", "Patients reporting being woken by the check.", "per week",
                 "decrease", "", "2")
     page.get_by_text("Everything recommend needs is in place.").wait_for()
+    page.get_by_role("button", name="Edit Patients woken").click()
+    edit = page.get_by_role("form", name="Edit the measure")
+    edit.get_by_label("Stop the pilot on a special-cause signal").check()
+    edit.get_by_role("button", name="Save").click()
+    page.get_by_role("cell", name="Stop on a special-cause signal").wait_for()
     mentor.screenshot("mentor-5-plan-complete")
 
     page.get_by_role("button", name="Recommend to committee").click()

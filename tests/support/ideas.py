@@ -9,6 +9,7 @@ from ideas.accounts.models import Unit, User
 from ideas.accounts.units import create_site, create_unit
 from ideas.audit.models import AuditEvent
 from ideas.database import db
+from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action, create_draft
 from ideas.pipeline.workflow import Stage
@@ -49,13 +50,17 @@ def a_unit() -> Unit:
 
 
 def make_idea(submitter: User, stage: Stage = Stage.DRAFT, mentor: User | None = None,
-              co_authors: tuple[User, ...] = (), committee: tuple[User, ...] = (), **fields) -> Idea:
+              co_authors: tuple[User, ...] = (), committee: tuple[User, ...] = (), invited: tuple[User, ...] = (),
+              **fields) -> Idea:
     """An idea by `submitter` walked to `stage` through the operations; committed.
 
+    The `co_authors` accept their invitation at once; the `invited` have not answered yet.
     A pilot needs `committee`: members enough for quorum, who vote to approve it.
     """
     idea = create_draft(submitter, {**COMPLETE, "unit": a_unit().id,
-                                    "co_authors": [u.email for u in co_authors], **fields})
+                                    "co_authors": [u.email for u in (*co_authors, *invited)], **fields})
+    for co_author in co_authors:
+        answer_invitation(idea, co_author, accept=True)
     actors = {"submitter": submitter, "mentor": mentor}
     for who, action, inputs in ROUTES[stage]:
         if action == "complete_review":
