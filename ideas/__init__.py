@@ -105,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.committee.views import bp as committee_bp
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
+    from ideas.pilots.views import bp as pilots_bp
     from ideas.pilots.chart_views import bp as charts_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(pilots_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(review_bp)

@@ -24,6 +24,8 @@ from ideas.database import db
 from ideas.discussion.models import Comment
 from ideas.discussion.operations import post_comment
 from ideas.extensions import limiter
+from ideas.pilots.models import Observation, PdsaCycle
+from ideas.pilots.operations import hospital_today, record_pdsa
 from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
@@ -35,6 +37,7 @@ from ideas.review.queue import mentor_queue
 from tests.conftest import IsolatedClient, csrf_token, make_app, sign_in_fully
 from tests.support.committee import approve_pilot
 from tests.support.ideas import make_idea
+from tests.support.pilots import add_observations
 from tests.support.reviews import complete_review
 
 KINDS = ("submitter", "co_author", "invited_co_author", "paired_mentor", "unpaired_mentor", "assigned_mentor",
@@ -87,6 +90,10 @@ def _reviewed(u: dict, stage: Stage) -> Idea:
         approve_pilot(idea, u["members"], conditions=[{"text": "Train the night staff first.",
                                                        "owner": u["co_author"].id,
                                                        "due_on": (utcnow() + timedelta(days=9)).date()}])
+    if stage not in (Stage.MENTOR_REVIEW, Stage.REVISION, Stage.DECLINED, Stage.WITHDRAWN, Stage.COMMITTEE_REVIEW):
+        record_pdsa(idea, u["submitter"], {"change_tested": "Checklist at handover", "started_on": hospital_today()})
+        first_measure = db.session.scalar(select(Measure).where(Measure.idea_id == idea.id).limit(1))
+        add_observations(first_measure, [4.0, 5.0], start=hospital_today() - timedelta(days=2), actor=u["submitter"])
     if stage in NOT_YET_REACHABLE:
         idea.stage = stage
         db.session.commit()
@@ -149,13 +156,22 @@ def cast(databases, tmp_path_factory):
 NOT_THERE = 999_999
 
 
-def _child(name: str, idea: Idea) -> int | None:
+WITH_POINTS = "a measure with observations"  # a chart drawn as a file needs points to draw
+
+
+def _child(name: str, idea: Idea, wanted: str | None = None) -> int | None:
+    if wanted == WITH_POINTS:
+        return db.session.scalar(select(Observation.measure_id).where(Observation.idea_id == idea.id).limit(1))
     if name == "comment_id":
         return db.session.scalar(select(Comment.id).where(Comment.idea_id == idea.id))
     if name == "measure_id":
         return db.session.scalar(select(Measure.id).where(Measure.idea_id == idea.id).limit(1))
     if name == "hazard_id":
         return db.session.scalar(select(Hazard.id).where(Hazard.idea_id == idea.id).limit(1))
+    if name == "cycle_id":
+        return db.session.scalar(select(PdsaCycle.id).where(PdsaCycle.idea_id == idea.id).limit(1))
+    if name == "observation_id":
+        return db.session.scalar(select(Observation.id).where(Observation.idea_id == idea.id).limit(1))
     conditions = conditions_of(idea.id)
     return conditions[0].id if conditions else None
 
@@ -192,10 +208,18 @@ CALLS = {
     "charts.chart": [("GET", {"measure_id": None}, None)],
     "charts.chart_csv": [("GET", {"measure_id": None}, None)],
     "charts.chart_json": [("GET", {"measure_id": None}, None)],
-    "charts.chart_svg": [("GET", {"measure_id": None}, None)],
+    "charts.chart_svg": [("GET", {"measure_id": WITH_POINTS}, None)],
     "charts.add_phase": [("POST", {"measure_id": None}, {})],
     "charts.remove_phase": [("POST", {"measure_id": None, "phase_id": NOT_THERE}, {})],
     "charts.settings": [("POST", {"measure_id": None}, {})],
+    "pilots.page": [("GET", {}, None)],
+    "pilots.new_cycle": [("GET", {}, None), ("POST", {}, {})],
+    "pilots.edit_cycle": [("GET", {"cycle_id": None}, None), ("POST", {"cycle_id": NOT_THERE}, {"version": "stale"})],
+    "pilots.add_observation": [("POST", {"measure_id": None}, {})],
+    "pilots.upload": [("POST", {"measure_id": None}, {})],
+    "pilots.observation": [("GET", {"observation_id": None}, None)],
+    "pilots.correct": [("POST", {"observation_id": NOT_THERE}, {})],
+    "pilots.remove": [("POST", {"observation_id": NOT_THERE}, {})],
 }
 # Routes that name an idea in the form rather than the URL.
 FORM_CALLS = {"pipeline.autosave": [("POST", {}, {"idea_id": None, "version": "stale", "title": "A new title"})]}
@@ -210,11 +234,11 @@ def test_every_idea_scoped_route_has_rows(cast):
 
 def _request(cast, kind: str, endpoint: str, idea: Idea, call) -> int | None:
     method, arguments, form = call
-    children = {name: _child(name, idea) for name, value in arguments.items() if value is None}
+    children = {name: _child(name, idea, value) for name, value in arguments.items() if value in (None, WITH_POINTS)}
     if None in children.values():
         return None  # this idea cannot have the row the route names
     client = cast.clients[kind]
-    query = {name: value for name, value in arguments.items() if value is not None}
+    query = {name: value for name, value in arguments.items() if name not in children}
     if endpoint in FORM_CALLS:
         url, form = f"/ideas/{endpoint.split('.')[1]}", {**form, "idea_id": str(idea.id)}
     else:

@@ -11,7 +11,7 @@ from ideas.accounts.models import User
 from ideas.audit import record
 from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
-from ideas.pilots.chart_access import may_shape_chart
+from ideas.pilots.access import may_record
 from ideas.pilots.chart_data import phase_starts, day_label
 from ideas.pilots.models import ChartPhase, ChartSettings, Observation, PdsaCycle, RuleSet
 from ideas.pipeline.facts import actor_facts, idea_facts
@@ -26,7 +26,7 @@ LABELS = {"starts_on": "Change date", "pdsa_cycle": "PDSA cycle", "note": "What 
 
 
 def _allowed(idea: Idea, actor: User) -> None:
-    if may_shape_chart(idea_facts(idea), actor_facts(actor)):
+    if may_record(idea_facts(idea), actor_facts(actor)):
         return
     if idea.stage != Stage.PILOT:
         raise Invalid(f"The idea is {idea.stage.phrase}: a chart's phases and rules change only while its pilot runs.")

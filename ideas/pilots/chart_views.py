@@ -13,7 +13,7 @@ from ideas.database import db
 from ideas.extensions import htmx
 from ideas.forms import options
 from ideas.pilots import chart_operations as ops
-from ideas.pilots.chart_access import may_shape_chart
+from ideas.pilots.access import may_record
 from ideas.pilots.chart_data import MeasureChart, measure_chart
 from ideas.pilots.chart_forms import ChartSettingsForm, PhaseForm, RemovePhaseForm
 from ideas.pilots.models import RuleSet
@@ -61,7 +61,7 @@ def _context(idea: Idea, measure: Measure, saved: str | None = None, refused: st
     settings_form = settings_form or ChartSettingsForm(formdata=None, data={
         "rules": chart.rules.value, "baseline_points": chart.baseline_points or ""})
     return {"idea": idea, "measure": measure, "chart": chart, "drawings": drawings, "rows": chart.rows(),
-            "measures": measures_of(idea.id), "may_shape": may_shape_chart(idea_facts(idea), actor_facts(current_user)),
+            "measures": measures_of(idea.id), "may_shape": may_record(idea_facts(idea), actor_facts(current_user)),
             "phase_form": phase_form, "settings_form": settings_form,
             "remove_form": remove_form or RemovePhaseForm(formdata=None), "removing": removing, "saved": saved,
             "refused": refused,
