@@ -54,6 +54,7 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import ideas.models  # noqa: F401  (the whole schema, for Alembic)
+    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
     from ideas.accounts.sessions import load_session_user
     from ideas.audit.hooks import init_app as init_audit
     from ideas.database import serialise_sqlite_writes
