@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
     from ideas.pilots.chart_views import bp as charts_bp
+    from ideas.pipeline.hold_views import bp as hold_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
     from ideas.similar.views import bp as similar_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(home_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(hold_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(similar_bp)
     app.register_blueprint(vendor)
