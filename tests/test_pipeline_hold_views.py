@@ -2,7 +2,6 @@
 and the flags on the agenda, the committee's home card and the team's lists."""
 import pytest
 
-from ideas.accounts.models import Role
 from ideas.committee.operations import recuse
 from ideas.database import db
 from ideas.pipeline.operations import apply_action, clear_safety_hold
@@ -10,6 +9,7 @@ from ideas.pipeline.workflow import Stage
 from tests.conftest import page_token, sign_in_fully
 from tests.support.holds import trip_stop_rule
 from tests.support.ideas import idea_events, make_idea
+from tests.test_pipeline_safety_hold import members, pilot  # noqa: F401  (fixtures: three members, Maya's pilot)
 
 HTMX = {"HX-Request": "true"}
 KINDS = ("submitter", "co_author", "stranger", "mentor", "other_mentor", "committee", "admin")
@@ -18,18 +18,10 @@ REASON = "Reviewed at the March meeting: the long handover was a fire drill. The
 
 
 @pytest.fixture
-def members(people, create_user):
-    return [people["committee"], create_user(Role.COMMITTEE, name="Ada Lovelace"),
-            create_user(Role.COMMITTEE, name="Ben Carter")]
-
-
-@pytest.fixture
-def held(people, members):
+def held(people, pilot):
     """Maya's pilot, on safety hold: the handover took 52 minutes, over its stop threshold of 45."""
-    idea = make_idea(people["submitter"], Stage.PILOT, mentor=people["mentor"], co_authors=(people["co_author"],),
-                     committee=tuple(members))
-    trip_stop_rule(idea, people["submitter"])
-    return idea
+    trip_stop_rule(pilot, people["submitter"])
+    return pilot
 
 
 def clear_path(idea) -> str:
