@@ -159,13 +159,15 @@ def test_the_committee_home_card_lists_ideas_on_hold(client, people, held):
     assert "On safety hold (1)" in page and f'/ideas/{held.id}#safety-hold' in page
 
 
-def test_the_agenda_row_is_flagged(client, people, held):
+def test_the_agenda_row_is_flagged_and_the_review_pack_carries_the_banner(client, people, held):
     apply_action(held, None, "reapprove", held.version, difference="Pilot plan · aim: changed")  # a round opens
     db.session.commit()
     sign_in_fully(client, people["committee"])
     for path in ("/committee/agenda", "/"):
         page = client.get(path).get_data(as_text=True)
         assert held.title in page and '<span class="badge badge-hold">On safety hold</span>' in page
+    pack = client.get(f"/committee/ideas/{held.id}").get_data(as_text=True)
+    assert TRIP in pack and clear_path(held) in pack
 
 
 @pytest.mark.parametrize("kind", ["submitter", "co_author"])
