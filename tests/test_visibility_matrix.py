@@ -190,6 +190,7 @@ CALLS = {
     "charts.add_phase": [("POST", {"measure_id": None}, {})],
     "charts.remove_phase": [("POST", {"measure_id": None, "phase_id": NOT_THERE}, {})],
     "charts.settings": [("POST", {"measure_id": None}, {})],
+    "safety_hold.clear": [("POST", {}, {})],
 }
 # Routes that name an idea in the form rather than the URL.
 FORM_CALLS = {"pipeline.autosave": [("POST", {}, {"idea_id": None, "version": "stale", "title": "A new title"})]}
