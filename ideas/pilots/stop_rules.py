@@ -10,7 +10,9 @@ Signals that count, on the unfavourable side only: a point beyond the control li
 astronomical point on a run chart), a shift, a trend, and Making Data Count's two of three near a
 limit. The runs rule has no direction and does not count. The chart is read as the chart page
 reads it: IHI rules on a run chart below 20 points and on the control chart from 20; Making Data
-Count rules always on the control chart (limits provisional below 20).
+Count rules always on the control chart (limits provisional below 20). Every observation is
+checked, not only the newest, so a breach inside an uploaded file is not hidden; points of a
+frozen baseline came before the change and trip nothing.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -108,10 +110,7 @@ def _signal_reasons(rule: StopRule, points: list[Point], baseline: int | None, s
 
 
 def stop_reasons(rule: StopRule, points: list[Point]) -> list[str]:
-    """Every trip of the rule in these observations (in time order), each naming the measure, rule and point.
-
-    Points inside a frozen baseline came before the change and trip nothing.
-    """
+    """Every trip of the rule in these observations, each naming the measure, the rule and the point."""
     if not points:
         return []
     starts, baseline = _phases(rule, points)

@@ -20,10 +20,7 @@ SHOWN_TRIPS = 5
 
 @bp.app_template_global()
 def safety_hold(idea: Idea) -> dict | None:
-    """For the banner: the trips since the hold was placed and, for a member who may clear it, the form.
-
-    A refused form (kept in `g`) is shown with its message, also when someone else cleared the hold first.
-    """
+    """For the banner: the trips since the hold, and the form for a member who may clear it (or the refused one)."""
     refused = g.get("refused_hold")
     if not idea.safety_hold:
         return {"trips": [], "since": None, "form": refused} if refused else None

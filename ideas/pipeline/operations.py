@@ -120,11 +120,7 @@ def reapprove_if_changed(idea: Idea) -> list[Change]:
 
 
 def place_safety_hold(idea: Idea, reason: str, *, measure: Measure | None = None) -> bool:
-    """The system puts the idea on safety hold, the reason naming the measure, the rule and the point.
-
-    A trip already recorded (the same reason) is not recorded again, even after the committee cleared
-    it; a new one is, on hold or not. Returns whether an event was written.
-    """
+    """The system holds the idea for a stop rule's trip (a reason already recorded is not recorded again)."""
     check_hold("place_safety_hold", idea_facts(idea), actor_facts(None), {"reason": reason})
     reason = reason.strip()
     if db.session.scalar(select(exists().where(AuditEvent.idea_id == idea.id, AuditEvent.reason == reason,
