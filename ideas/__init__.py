@@ -54,6 +54,7 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import ideas.models  # noqa: F401  (the whole schema, for Alembic)
+    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
     from ideas.accounts.sessions import load_session_user
     from ideas.audit.hooks import init_app as init_audit
     from ideas.database import serialise_sqlite_writes
@@ -107,6 +108,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.home.views import bp as home_bp
     from ideas.pilots.views import bp as pilots_bp
     from ideas.pilots.chart_views import bp as charts_bp
+    from ideas.pipeline.hold_views import bp as hold_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
     from ideas.similar.views import bp as similar_bp
@@ -123,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pilots_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)
+    app.register_blueprint(hold_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(similar_bp)
     app.register_blueprint(vendor)

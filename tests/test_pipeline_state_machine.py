@@ -41,7 +41,7 @@ from ideas.errors import Invalid, Refusal
 from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
-from ideas.pipeline.operations import apply_action, create_draft, save_draft
+from ideas.pipeline.operations import apply_action, clear_safety_hold, create_draft, save_draft
 from ideas.pipeline.workflow import (
     ACTIONS,
     FROZEN,
@@ -57,6 +57,7 @@ from ideas.pipeline.workflow import (
     check_answer,
     check_vote,
     conflicts,
+    hold_refusal,
     relationships,
     transition_for,
 )
@@ -66,6 +67,7 @@ from ideas.review.queries import hazards_of, plan_of, review_facts, review_of
 from ideas.settings import get_setting
 from tests.conftest import make_app
 from tests.support.committee import PASSWORD
+from tests.support.holds import balancing_measure, observe
 from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
 from tests.support.reviews import HIGH_HAZARD, complete_review, version
 
@@ -89,6 +91,10 @@ PASSWORD_OK = st.sampled_from([True, True, False])
 AIMS = ("Reduce night-time falls on 4B by 30% by 31 March.", "Reduce night-time falls on 4B by 40% by 30 April.")
 APPROVED = frozenset({Stage.PILOT, Stage.PILOT_REVIEW, Stage.SCALE_UP, Stage.ADOPTED})  # stages past approval
 MITIGATIONS = ("Do the checklist after the drug round.", "A second nurse does the checklist at night.")
+HANDOVERS = st.sampled_from([30.0, 44.0, 52.0, 61.0])  # minutes; the stop rule trips above 45
+CLEARANCES = st.sampled_from(["Reviewed the handover data: carry on.", "", "MRN 1234567 was fine"])
+# The rows a safety hold blocks, by the stage change they make.
+HELD_MOVES = {(Stage.PILOT, Stage.PILOT_REVIEW), (Stage.PILOT_REVIEW, Stage.SCALE_UP)}
 
 
 def team_action(action: str, stage: str) -> bool:
@@ -127,6 +133,7 @@ class Pipeline(RuleBasedStateMachine):
         self.users = {name: create_user(f"{name}@hospital.example", name.title(), roles, PASSWORD)  # signs votes
                       for name, roles in CAST}
         self.ids = {name: user.id for name, user in self.users.items()}
+        self.member_ids = {self.ids[name] for name in MEMBERS}
         self.emails = {user.email: user.id for user in self.users.values()}
         self.replayed = {}  # idea id -> (its last audit event, its transitions) when its trail was last replayed
         pair_mentee(self.users["maya"], self.users["priya"])  # Maya's ideas wait in Priya's queue first
@@ -254,6 +261,10 @@ class Pipeline(RuleBasedStateMachine):
                 self.review(idea_id, who, "mitigated")
             elif action == "pilot_edit":
                 self.pilot_edit(idea_id, who, data.draw(st.sampled_from(["aim", "hazard", "comment"])))
+            elif action == "observe":
+                self.record_handover(idea_id, data.draw(HANDOVERS))
+            elif action == "clear_hold":
+                self.clear_hold(idea_id, who, data.draw(CLEARANCES))
             else:
                 self.act(idea_id, who, action, OFFERED_INPUTS, stale=False)
 
@@ -268,6 +279,10 @@ class Pipeline(RuleBasedStateMachine):
             offered.append(("the mentor", "review"))
         if idea.stage in FROZEN:
             offered += [("the mentor", "pilot_edit"), (self.name_of(idea.submitter_id), "pilot_edit")]
+        if idea.stage == Stage.PILOT:
+            offered.append((self.name_of(idea.submitter_id), "observe"))
+        offered += [(who, "clear_hold") for who in MEMBERS
+                    if hold_refusal("clear_safety_hold", facts, actor_facts(self.users[who])) is None]
         return offered
 
     def name_of(self, user_id: int) -> str:
@@ -369,6 +384,34 @@ class Pipeline(RuleBasedStateMachine):
             db.session.commit()
         except Refusal:
             db.session.rollback()
+
+    # --- stop rules and the safety hold ------------------------------------------------------------------
+
+    @rule(idea_id=ideas, minutes=HANDOVERS)
+    def record_handover(self, idea_id, minutes):
+        """The team records the balancing measure of a running pilot (rows straight into the table, announced as
+        the pilot's operations announce them): over its threshold the stop rule puts the idea on safety hold."""
+        idea = self.idea(idea_id)
+        if idea.stage != Stage.PILOT:
+            return
+        observe(balancing_measure(idea), idea.submitter, [minutes])
+        db.session.commit()
+        if minutes > 45:
+            assert idea.safety_hold, "a tripped stop rule left the idea free"
+
+    @rule(idea_id=ideas, who=st.sampled_from([*MEMBERS, "maya", "priya", "admin"]), reason=CLEARANCES)
+    def clear_hold(self, idea_id, who, reason):
+        """Someone clears the hold: it works exactly when the rules allow it (an eligible member, a reason)."""
+        idea, user = self.idea(idea_id), self.users[who]
+        allowed = hold_refusal("clear_safety_hold", idea_facts(idea), actor_facts(user), {"reason": reason}) is None
+        try:
+            clear_safety_hold(idea, user, reason)
+            db.session.commit()
+        except Refusal:
+            db.session.rollback()
+            assert not allowed
+            return
+        assert allowed and not idea.safety_hold
 
     # --- the committee ----------------------------------------------------------------------------------
 
@@ -482,7 +525,7 @@ class Pipeline(RuleBasedStateMachine):
     def replay(self, idea: Idea, count: int) -> list[set[int]]:
         """Walk the idea's events in order, keeping who was on the team, reviewed it, or recused at each."""
         team, mentor, reviewers, recused, votes = {idea.submitter_id}, None, set(), set(), {}
-        stage, changes, approvals = Stage.DRAFT, 0, []
+        stage, changes, approvals, hold = Stage.DRAFT, 0, [], False
         for event in idea_events(idea):
             if event.action in ("idea.created", "idea.edited") and "co_authors" in event.changes:
                 named = {self.emails[e] for e in event.changes["co_authors"][1] or []}
@@ -495,6 +538,14 @@ class Pipeline(RuleBasedStateMachine):
                 recused.add(event.actor_id)
             elif event.action == "round.opened":
                 votes = {}
+            elif event.action == "idea.safety_hold_placed":
+                assert event.actor_id is None and event.reason.startswith("Stop rule on "), "a hold not by a stop rule"
+                hold = True
+            elif event.action == "idea.safety_hold_cleared":
+                assert hold, "a hold cleared that was not placed"
+                assert event.actor_id in self.member_ids, "a hold cleared by someone not on the committee"
+                assert event.actor_id not in team | reviewers | {mentor} | recused, "a conflicted clearance"
+                hold = False
             elif event.action == "vote.cast":
                 conflicted = team | reviewers | {mentor} | recused
                 assert event.actor_id not in votes and event.actor_id not in conflicted, "an ineligible vote"
@@ -502,6 +553,7 @@ class Pipeline(RuleBasedStateMachine):
             elif event.action == "idea.transition":
                 before, after = event.changes["stage"]
                 assert before == stage
+                assert not (hold and (Stage(before), Stage(after)) in HELD_MOVES), "completed or scaled up on hold"
                 row = transition_row(before, after)
                 mentor = event.changes.get("mentor_id", (None, mentor))[1]
                 if not row.who & TEAM:
@@ -515,6 +567,7 @@ class Pipeline(RuleBasedStateMachine):
                     approvals.append(set(votes))
                 stage, changes = Stage(after), changes + 1
         assert idea.stage == stage and changes == count
+        assert idea.safety_hold is hold, "the hold flag and its trail disagree"
         return approvals
 
     @invariant()
@@ -686,6 +739,33 @@ def test_removing_one_of_two_like_named_hazards_sends_the_pilot_back(databases, 
         remove_hazard(idea, idea.mentor, hazards_of(idea_id)[0].id)
         db.session.commit()
         assert idea.stage == Stage.COMMITTEE_REVIEW
+    finally:
+        machine.teardown()
+
+
+def test_the_machine_holds_a_pilot_on_a_tripped_stop_rule_until_an_eligible_member_clears_it(databases, tmp_path,
+                                                                                                 monkeypatch):
+    """A running pilot's handover runs long: on hold, complete_pilot refused; only an eligible member clears it."""
+    machine = run_machine(databases, tmp_path, monkeypatch)
+    try:
+        idea_id = machine.running_pilot("rui", "kai")  # Rui reviewed it, Kai co-wrote it: both conflicted
+        machine.record_handover(idea_id, 30.0)
+        assert not machine.idea(idea_id).safety_hold
+        machine.record_handover(idea_id, 52.0)
+        assert machine.idea(idea_id).safety_hold
+        machine.act(idea_id, "sam", "complete_pilot", {}, stale=False)  # refused: on hold
+        for who in ("kai", "rui", "maya", "priya", "admin"):
+            machine.clear_hold(idea_id, who, "Reviewed the handover data: carry on.")
+        machine.clear_hold(idea_id, "grace", "")  # no reason
+        assert machine.idea(idea_id).safety_hold
+        check_invariants(machine)
+        machine.clear_hold(idea_id, "grace", "Reviewed the handover data: carry on.")
+        assert not machine.idea(idea_id).safety_hold
+        machine.record_handover(idea_id, 44.0)  # the cleared trip does not hold the idea again
+        assert not machine.idea(idea_id).safety_hold
+        machine.record_handover(idea_id, 61.0)
+        assert machine.idea(idea_id).safety_hold
+        check_invariants(machine)
     finally:
         machine.teardown()
 

@@ -61,6 +61,7 @@ DECIDING = {
     "approve_pilot": {"committee": CommitteeFacts(Tally(3, 0, 0, 3), round_open=True),
                       "review": replace(COMPLETE_REVIEW, band=RiskBand.EXTREME)},
     "decline": {"committee": CommitteeFacts(Tally(1, 2, 0, 3), round_open=True)},
+    "approve_scale_up": {"committee": CommitteeFacts(Tally(3, 0, 0, 3), round_open=True)},
 }
 
 

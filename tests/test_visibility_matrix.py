@@ -220,6 +220,7 @@ CALLS = {
     "pilots.observation": [("GET", {"observation_id": None}, None)],
     "pilots.correct": [("POST", {"observation_id": NOT_THERE}, {})],
     "pilots.remove": [("POST", {"observation_id": NOT_THERE}, {})],
+    "safety_hold.clear": [("POST", {}, {})],
 }
 # Routes that name an idea in the form rather than the URL.
 FORM_CALLS = {"pipeline.autosave": [("POST", {}, {"idea_id": None, "version": "stale", "title": "A new title"})]}

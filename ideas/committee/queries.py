@@ -13,6 +13,7 @@ from ideas.committee.rules import CommitteeFacts
 from ideas.committee.tally import Tally, Vote, tally
 from ideas.database import db
 from ideas.pipeline.models import Idea
+from ideas.pipeline.workflow import CLOSED
 from ideas.review.models import Hazard, Review
 from ideas.review.risk import RiskBand, worst_band
 from ideas.review.rules import Overall
@@ -185,6 +186,14 @@ def agenda(page: int = 1, per_page: int = 50) -> Agenda:
         items.append(AgendaItem(round_, idea, worst_band([score] if score else []), bool(no_hazards), overall,
                                 Tally(approve, reject, abstain, quorum), days, days > limit_days))
     return Agenda(items, total, page, per_page, limit_days)
+
+
+def on_hold(limit: int) -> dict:
+    """Open ideas on safety hold, most recently changed first, with their units; and how many there are."""
+    held = Idea.safety_hold.is_(True) & Idea.stage.not_in(CLOSED)
+    ideas = db.session.scalars(select(Idea).where(held).options(joinedload(Idea.unit).joinedload(Unit.site))
+                               .order_by(Idea.updated_at.desc(), Idea.id.desc()).limit(limit))
+    return {"ideas": list(ideas), "total": db.session.scalar(select(func.count(Idea.id)).where(held))}
 
 
 def round_deciders(idea_id: int) -> dict[int, AuditEvent]:

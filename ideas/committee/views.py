@@ -10,7 +10,8 @@ from ideas.audit.models import AuditEvent
 from ideas.committee.forms import DecisionForm, RecusalForm, VoteForm
 from ideas.committee.models import Condition, VotingRound
 from ideas.committee.operations import cast_vote, decide, recuse
-from ideas.committee.queries import agenda, conditions_of, counted, frozen_plan, recusals_of, round_deciders, rounds_of
+from ideas.committee.queries import (agenda, conditions_of, counted, frozen_plan, on_hold, recusals_of, round_deciders,
+                                    rounds_of)
 from ideas.committee.snapshot import changes_since_approval
 from ideas.committee.tally import Tally
 from ideas.extensions import htmx
@@ -62,6 +63,12 @@ def agenda_page():
 def agenda_preview():
     """The first items of the agenda, for the committee's card on the home page."""
     return agenda(1, HOME_LENGTH)
+
+
+@bp.app_template_global()
+def ideas_on_hold() -> dict:
+    """The ideas a stop rule put on safety hold, for the committee's card on the home page."""
+    return on_hold(HOME_LENGTH)
 
 
 # --- rounds, as the review pack and the idea page tell them -----------------------------------------

@@ -53,7 +53,9 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     """
     single = queue is None
     review = review_facts(idea.id) if single and idea.stage in REVIEWED else ReviewFacts()
-    committee = committee_facts(idea.id) if single and idea.stage in GATES else CommitteeFacts()
+    # Recusals count for a hold's clearance too, whatever the stage.
+    at_committee = idea.stage in GATES or idea.safety_hold
+    committee = committee_facts(idea.id) if single and at_committee else CommitteeFacts()
     queue = queue or queues([idea])
     return IdeaFacts(
         stage=Stage(idea.stage),
@@ -68,6 +70,7 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
         unit_id=idea.unit_id,
         review=review,
         committee=committee,
+        safety_hold=idea.safety_hold,
     )
 
 

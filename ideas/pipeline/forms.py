@@ -50,3 +50,10 @@ class InvitationForm(WebForm):
     """An invited colleague's answer: its buttons send "accept" or "decline"."""
 
     answer = StringField("Your answer")
+
+
+class ClearHoldForm(ShowsRefusals, WebForm):
+    """A committee member clears the safety hold; the operation checks the reason."""
+
+    reason = TextAreaField("Why the hold can be cleared",
+                           description="What the committee reviewed and decided; kept in the audit trail.")

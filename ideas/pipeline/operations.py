@@ -5,11 +5,13 @@ flushes; the caller commits once. Nothing else assigns `idea.stage`.
 """
 from collections.abc import Iterable, Mapping
 
+from sqlalchemy import exists, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.reauth import reauthenticate
 from ideas.audit import SYSTEM, record, record_refusal
+from ideas.audit.models import AuditEvent
 from ideas.committee.difference import Change, summary
 from ideas.committee.rounds import on_transition
 from ideas.committee.snapshot import changes_since_approval
@@ -29,9 +31,11 @@ from ideas.pipeline.workflow import (
     Who,
     can_edit,
     check,
+    check_hold,
     check_mentor_change,
     transition_for,
 )
+from ideas.review.models import Measure
 
 MAX_LENGTH = {"title": 200, "problem": 5000, "proposed_change": 5000, "expected_benefit": 5000,
               "evidence": 5000, "resources": 3000}
@@ -113,6 +117,31 @@ def reapprove_if_changed(idea: Idea) -> list[Change]:
     if changes:
         apply_action(idea, None, "reapprove", idea.version, difference=summary(changes))
     return changes
+
+
+def place_safety_hold(idea: Idea, reason: str, *, measure: Measure | None = None) -> bool:
+    """The system holds the idea for a stop rule's trip (a reason already recorded is not recorded again)."""
+    check_hold("place_safety_hold", idea_facts(idea), actor_facts(None), {"reason": reason})
+    reason = reason.strip()
+    if db.session.scalar(select(exists().where(AuditEvent.idea_id == idea.id, AuditEvent.reason == reason,
+                                               AuditEvent.action == "idea.safety_hold_placed"))):
+        return False
+    changes = {} if idea.safety_hold else {"safety_hold": (False, True)}
+    if measure is not None:
+        changes["measure_id"] = (None, measure.id)  # which measure tripped, for a query; the reason names it
+    idea.safety_hold = True
+    _flush(idea)
+    record("idea.safety_hold_placed", entity=idea, idea_id=idea.id, changes=changes, reason=reason, actor=SYSTEM)
+    return True
+
+
+def clear_safety_hold(idea: Idea, actor: User, reason: object) -> None:
+    """An eligible committee member clears the hold, saying why (SPEC "Stop rules")."""
+    check_hold("clear_safety_hold", idea_facts(idea), actor_facts(actor), {"reason": reason})
+    idea.safety_hold = False
+    _flush(idea)
+    record("idea.safety_hold_cleared", entity=idea, idea_id=idea.id, changes={"safety_hold": (True, False)},
+           reason=reason.strip(), actor=actor)
 
 
 def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str | None,

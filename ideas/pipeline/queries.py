@@ -1,5 +1,5 @@
 """Reading ideas for pages: a mentee's own ideas, what waits on them, how the idea got here."""
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ideas.accounts.models import User
@@ -40,3 +40,13 @@ def last_transition(idea: Idea) -> AuditEvent | None:
     return db.session.scalar(select(AuditEvent)
                              .where(AuditEvent.idea_id == idea.id, AuditEvent.action == "idea.transition")
                              .order_by(AuditEvent.sequence.desc()).limit(1))
+
+
+def hold_trips(idea_id: int) -> list[AuditEvent]:
+    """The stop rules that tripped since the idea's safety hold was last cleared, oldest first."""
+    cleared = (select(func.coalesce(func.max(AuditEvent.sequence), 0))
+               .where(AuditEvent.idea_id == idea_id, AuditEvent.action == "idea.safety_hold_cleared")
+               .scalar_subquery())
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.idea_id == idea_id, AuditEvent.action == "idea.safety_hold_placed", AuditEvent.sequence > cleared)
+        .order_by(AuditEvent.sequence)))

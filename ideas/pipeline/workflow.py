@@ -95,6 +95,7 @@ FIELD_LABELS = {
     "risk_acceptance": "Risk acceptance",
     "difference": "Difference from the approved version",
     "password": "Your password",
+    "safety_hold": "Safety hold",
 }
 REQUIRED_TO_SUBMIT = ("title", "problem", "proposed_change", "expected_benefit", "unit")
 
@@ -115,6 +116,7 @@ class IdeaFacts:
     unit_id: int | None = None
     review: ReviewFacts = ReviewFacts()
     committee: CommitteeFacts = CommitteeFacts()
+    safety_hold: bool = False  # a stop rule tripped; only a committee member clears it
 
 
 @dataclass(frozen=True)
@@ -339,6 +341,18 @@ RISK_ACCEPTED = Precondition("an extreme risk has an explicit risk-acceptance st
 DIFFERENCE = Precondition("the difference from the approved version", _difference, input="difference")
 
 
+def _no_safety_hold(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if idea.safety_hold:
+        return Invalid("The idea is on safety hold: a stop rule tripped. A committee member must review the data "
+                       "and clear the hold, with a reason, before the pilot can complete or scale up.",
+                       field="safety_hold")
+    return None
+
+
+# A gate: while the hold lasts nobody may take the action, so its button is not offered either.
+NO_SAFETY_HOLD = Precondition("no safety hold", _no_safety_hold, gate=True)
+
+
 def unmet_preconditions(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> list[Refusal]:
     """Every precondition of the row that does not hold now (without inputs), in the table's order."""
     return [refusal for p in row.preconditions if not p.input and (refusal := p.test(idea, actor, {}))]
@@ -381,13 +395,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("complete_pilot", frozenset({S.PILOT}), S.PILOT_REVIEW,
                frozenset({Who.SUBMITTER, Who.CO_AUTHOR, Who.ASSIGNED_MENTOR}),
                (described("results summary and recommendation"), described("data for every measure"),
-                described("no safety hold")),
+                NO_SAFETY_HOLD),
                needs="pilots (PDSA cycles and measures)", label="Complete pilot"),
     Transition("extend_pilot", frozenset({S.PILOT_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
                (described("reason (a new PDSA cycle)"),), needs="pilots (PDSA cycles and measures)",
                label="Extend pilot"),
     Transition("approve_scale_up", frozenset({S.PILOT_REVIEW}), S.SCALE_UP, frozenset({Who.COMMITTEE}),
-               (ELIGIBLE, APPROVE_MAJORITY, described("target units named"), described("no safety hold")),
+               (ELIGIBLE, APPROVE_MAJORITY, described("target units named"), NO_SAFETY_HOLD),
                needs="scale-up (target units and spread)", label="Approve scale-up", signed="approved the scale-up"),
     Transition("reapprove", frozenset({S.PILOT, S.SCALE_UP}), S.COMMITTEE_REVIEW, frozenset({Who.SYSTEM}),
                (DIFFERENCE,), label="Send back for re-approval"),
@@ -434,19 +448,26 @@ def transition_for(action: str, stage: Stage) -> Transition:
                   field="action")
 
 
+def _not_for(label: str, who: frozenset[Who], kinds: frozenset[Who]) -> Refusal | None:
+    if not kinds & who:
+        names = " or ".join(w.label for w in sorted(who, key=list(Who).index))
+        return Forbidden(f"“{label}” is for {names} only.")
+    return None
+
+
 def _permission(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> Refusal | None:
     kinds = relationships(idea, actor)
-    if not kinds & row.who:
-        names = " or ".join(w.label for w in sorted(row.who, key=list(Who).index))
-        return Forbidden(f"“{row.label}” is for {names} only.")
+    if refusal := _not_for(row.label, row.who, kinds):
+        return refusal
     if not row.who & TEAM and kinds & TEAM:
         return Forbidden(f"You cannot use “{row.label}” on an idea you submitted or co-wrote: "
                          "nobody reviews or decides their own idea.")
-    if row.needs:
-        return NotYetPossible(f"Not yet possible: needs the {row.needs} (not built yet).", field="action")
+    # Who may act now (eligibility, the round, a safety hold) is answered before what is not built yet.
     for precondition in row.preconditions:
         if precondition.gate and (refusal := precondition.test(idea, actor, {})):
             return refusal
+    if row.needs:
+        return NotYetPossible(f"Not yet possible: needs the {row.needs} (not built yet).", field="action")
     return None
 
 
@@ -465,6 +486,69 @@ def check(action: str, idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, 
 def available_actions(idea: IdeaFacts, actor: ActorFacts) -> list[Transition]:
     """The actions this actor may take now (the form may still ask for a reason or a missing field)."""
     return [row for row in TRANSITIONS if idea.stage in row.sources and _permission(row, idea, actor) is None]
+
+
+# --- the safety hold (SPEC "Voting rounds"): a flag on the idea, not a stage --------------------------
+
+@dataclass(frozen=True)
+class HoldRule:
+    """Who places or clears the safety hold, at which stages, on what preconditions."""
+
+    action: str
+    sources: frozenset[Stage]
+    who: frozenset[Who]
+    preconditions: tuple[Precondition, ...]
+    label: str
+
+
+def _on_hold(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if not idea.safety_hold:
+        return Conflict("The idea is not on safety hold: someone may have cleared it already. Nothing was saved.",
+                        field="safety_hold")
+    return None
+
+
+def _stop_reason(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    text = inputs.get("reason")
+    if not isinstance(text, str) or not text.strip():
+        return Invalid("A safety hold names the stop rule that tripped: the measure, the rule and the point.",
+                       field="reason")
+    return None
+
+
+# A stop rule trips on the pilot's data: while it runs, is reviewed, or spreads.
+RUNNING = frozenset({Stage.PILOT, Stage.PILOT_REVIEW, Stage.SCALE_UP})
+HOLD_RULES = {rule.action: rule for rule in (
+    HoldRule("place_safety_hold", RUNNING, frozenset({Who.SYSTEM}),
+             (Precondition("the stop rule that tripped", _stop_reason, input="reason"),), "Place on safety hold"),
+    # A hold may outlast its stage (stopped, sent back for re-approval): the committee clears it at any stage.
+    HoldRule("clear_safety_hold", frozenset(Stage), frozenset({Who.COMMITTEE}),
+             (Precondition("the idea is on safety hold", _on_hold, gate=True), ELIGIBLE,
+              given("reason", "Say why the hold can be cleared: what the committee reviewed and decided.")),
+             "Clear the safety hold"),
+)}
+
+
+def hold_refusal(action: str, idea: IdeaFacts, actor: ActorFacts,
+                 inputs: Mapping[str, object] | None = None) -> Refusal | None:
+    """Why the hold may not change now, or None; without `inputs`, only who may and when (to offer the form)."""
+    rule = HOLD_RULES[action]
+    if idea.stage not in rule.sources:
+        return Invalid(f"“{rule.label}” is not possible while the idea is {Stage(idea.stage).label.lower()}.",
+                       field="action")
+    if refusal := _not_for(rule.label, rule.who, relationships(idea, actor)):
+        return refusal
+    for precondition in rule.preconditions:
+        if (inputs is not None or not precondition.input) and (refusal := precondition.test(idea, actor, inputs or {})):
+            return refusal
+    return None
+
+
+def check_hold(action: str, idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> HoldRule:
+    """The hold rule to apply, or the first refusal raised: stage, who, then its preconditions in order."""
+    if refusal := hold_refusal(action, idea, actor, inputs):
+        raise refusal
+    return HOLD_RULES[action]
 
 
 def can_edit(idea: IdeaFacts, actor: ActorFacts) -> bool:

@@ -55,6 +55,8 @@ EVENT_KINDS = {
     "co_author.invited": EventKind(Kind.EDITS, "invited a co-author"),
     "co_author.accepted": EventKind(Kind.EDITS, "accepted the invitation to co-author"),
     "co_author.declined": EventKind(Kind.EDITS, "declined the invitation to co-author"),
+    "idea.safety_hold_placed": EventKind(Kind.STAGES, "put the idea on safety hold (a stop rule tripped)"),
+    "idea.safety_hold_cleared": EventKind(Kind.STAGES, "cleared the safety hold"),
 }
 # A comment's edits and removal show on the comment itself ("edited", "comment removed"):
 # listing them would put a removed comment's text back on the page.
@@ -114,7 +116,7 @@ def _changes(event, unit_labels: Mapping[int, str]) -> tuple[Change, ...]:
         sides.setdefault(value.field, {})[str(value.side)] = _text(value.field, value, unit_labels)
     return tuple(Change(name, CHANGE_LABELS.get(name, name.replace("_", " ").capitalize()),
                         pair.get("old", ""), pair.get("new", "")) for name, pair in sides.items()
-                 if name != "mentor_id")
+                 if name not in ("mentor_id", "measure_id"))
 
 
 def _text(name: str, value, unit_labels: Mapping[int, str]) -> str:
@@ -125,6 +127,8 @@ def _text(name: str, value, unit_labels: Mapping[int, str]) -> str:
         return ""
     if name == "stage":
         return Stage(decoded).label
+    if name == "safety_hold":
+        return "on hold" if decoded else "cleared"
     if name == "unit":
         return unit_labels.get(decoded, f"Unit {decoded}")
     if name == "category":
