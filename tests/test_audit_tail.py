@@ -7,12 +7,14 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from ideas.accounts.models import Role
+from ideas.accounts.operations import create_user
 from ideas.audit import checkpoint, history
 from ideas.audit.triggers import POSTGRESQL, SQLITE
 from ideas.audit.verify import verify_trail
 from ideas.extensions import db
 from tests.conftest import sign_in
 from tests.support.audit import history_entries, raw_sql, tamper, verify_fails, write_events
+from tests.test_pipeline_concurrency import pg_app  # noqa: F401  (a fixture: PostgreSQL whatever DATABASE_URL says)
 
 
 @pytest.fixture
@@ -126,13 +128,16 @@ def test_each_dropped_trigger_is_named(trail, runner):
         assert output.count("FAILED") == len(dropped)
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("how", ["DISABLE TRIGGER", "ENABLE REPLICA TRIGGER"])  # a replica trigger sleeps
-def test_disabled_triggers_are_named_on_postgresql(trail, runner, how):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite triggers cannot be disabled, only dropped")
-    for name in ("audit_events_append_only", "audit_events_no_truncate"):
-        raw_sql(f"ALTER TABLE audit_events {how} {name}")
-    output = verify_fails(runner, None, "triggers")
+def test_disabled_triggers_are_named_on_postgresql(pg_app, how):  # noqa: F811
+    """SQLite triggers cannot be disabled, only dropped: this runs on PostgreSQL whatever DATABASE_URL says."""
+    with pg_app.app_context():
+        create_user("ada@hospital.example", "Ada Admin", {Role.ADMIN}, "a long passphrase here")
+        write_events(6)
+        for name in ("audit_events_append_only", "audit_events_no_truncate"):
+            raw_sql(f"ALTER TABLE audit_events {how} {name}")
+        output = verify_fails(pg_app.test_cli_runner(), None, "triggers")
     assert "trigger audit_events_append_only is disabled: the database no longer refuses UPDATE or DELETE" in output
     assert "trigger audit_events_no_truncate is disabled" in output and "audit_values" not in output
 
