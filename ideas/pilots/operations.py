@@ -26,7 +26,7 @@ from ideas.pilots.labels import LABELS
 from ideas.pilots.models import Observation, PdsaCycle
 from ideas.pilots.signals import observations_changed
 from ideas.review.models import Measure, PilotPlan
-from ideas.review.operations import _save, _versioned
+from ideas.review.operations import check_version, save_changes
 from ideas.settings import get_setting
 
 NOTE_LENGTH, CHANGE_LENGTH = 3000, 200
@@ -191,8 +191,8 @@ def update_pdsa(idea: Idea, actor: User, cycle_id: int, fields: Mapping[str, obj
     cycle = db.session.get(PdsaCycle, cycle_id)
     if cycle is None or cycle.idea_id != idea.id:
         raise Conflict("That PDSA cycle is no longer there.", field="version")
-    _versioned(cycle, expected_version, "PDSA cycle")
-    return _save(cycle, values, "pdsa.updated", actor)
+    check_version(cycle, expected_version, "PDSA cycle")
+    return save_changes(cycle, values, "pdsa.updated", actor)
 
 
 # --- observations --------------------------------------------------------------------------------
@@ -255,7 +255,7 @@ def _observation(idea: Idea, observation_id: int, expected_version: object) -> O
     observation = db.session.get(Observation, observation_id)
     if observation is None or observation.idea_id != idea.id:
         raise Conflict("That observation is no longer there: someone else removed it.", field="version")
-    _versioned(observation, expected_version, "observation")
+    check_version(observation, expected_version, "observation")
     return observation
 
 

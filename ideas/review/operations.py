@@ -123,7 +123,8 @@ def _allowed(idea: Idea, actor: User, rule: Callable, who: str) -> None:
     raise Forbidden(f"Only {who} can change this.")
 
 
-def _versioned(row, expected: object, what: str) -> None:
+def check_version(row, expected: object, what: str) -> None:
+    """Refuse a save made from a stale page: the row moved on (or appeared) since the form was drawn."""
     if (expected := parse_int(expected or 0, 0)) is None:
         raise Invalid("The form is missing its version; reload the page.", field="version")
     current = row.version if row is not None else 0
@@ -133,8 +134,8 @@ def _versioned(row, expected: object, what: str) -> None:
                        field="version")
 
 
-def _save(row, values: Mapping[str, object], action: str, actor: User, extra: dict | None = None,
-          version_of=None) -> dict:
+def save_changes(row, values: Mapping[str, object], action: str, actor: User, extra: dict | None = None,
+                 version_of=None) -> dict:
     """Set the changed values in one UPDATE (one version step) and record them field by field.
 
     `extra` holds changes the caller already made (a list of units), for the record. `version_of` is
@@ -173,7 +174,7 @@ def _review(idea: Idea, actor: User, expected: object) -> Review:
 def _current(model, row, idea: Idea, expected: object | None, what: str):
     """The idea's review or plan at the version the form had (`None`: any), created on first save."""
     if expected is not None:
-        _versioned(row, expected, what)
+        check_version(row, expected, what)
     if row is None:
         row = model(idea_id=idea.id)
         db.session.add(row)
@@ -191,7 +192,7 @@ def save_feasibility(idea: Idea, actor: User, fields: Mapping[str, object], expe
         values[f"note_{criterion}"] = text(f"note_{criterion}", fields.get(f"note_{criterion}"))
     values["overall"] = choice("overall", fields.get("overall"), Overall)
     values["overall_note"] = text("overall_note", fields.get("overall_note"))
-    return _save(_review(idea, actor, expected_version), values, "review.saved", actor)
+    return save_changes(_review(idea, actor, expected_version), values, "review.saved", actor)
 
 
 @material
@@ -201,7 +202,7 @@ def save_safety_statement(idea: Idea, actor: User, no_hazards: bool, expected_ve
     if no_hazards and review.hazards:
         raise Invalid("No hazards identified: remove the listed hazards first, or leave this unticked.",
                       field="no_hazards")
-    return _save(review, {"no_hazards": bool(no_hazards)}, "review.saved", actor)
+    return save_changes(review, {"no_hazards": bool(no_hazards)}, "review.saved", actor)
 
 
 @material
@@ -214,7 +215,7 @@ def save_triage(idea: Idea, actor: User, fields: Mapping[str, object], expected_
                       field="ethics_reference")
     if values["ethics_reference"] and not values["ethics_referred_on"]:
         raise Invalid(f"{LABELS['ethics_referred_on']}: give the date of the referral.", field="ethics_referred_on")
-    return _save(_review(idea, actor, expected_version), values, "review.saved", actor)
+    return save_changes(_review(idea, actor, expected_version), values, "review.saved", actor)
 
 
 # --- hazards -------------------------------------------------------------------------------------
@@ -236,7 +237,7 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
     values = _hazard_values(fields)
     review = review_of(idea.id)
     if review is not None and review.no_hazards:
-        _save(review, {"no_hazards": False}, "review.saved", actor)
+        save_changes(review, {"no_hazards": False}, "review.saved", actor)
     hazard = Hazard(idea_id=idea.id, **values)
     db.session.add(hazard)
     db.session.flush()
@@ -250,7 +251,7 @@ def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, 
     """A hazard changed in place, checked as when added; the review's version guards it."""
     review = _review(idea, actor, expected_version)
     hazard = _hazard(idea, hazard_id)
-    return _save(hazard, _hazard_values(fields), "hazard.updated", actor, version_of=review)
+    return save_changes(hazard, _hazard_values(fields), "hazard.updated", actor, version_of=review)
 
 
 @material
@@ -298,7 +299,7 @@ def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_ve
         with db.session.no_autoflush:
             plan.units = units
         extra["units"] = (old_units, new_units)
-    return _save(plan, values, "pilot_plan.saved", actor, extra)
+    return save_changes(plan, values, "pilot_plan.saved", actor, extra)
 
 
 def _units(ids) -> list[Unit]:
@@ -368,7 +369,7 @@ def update_measure(idea: Idea, actor: User, measure_id: int, fields: Mapping[str
     """A measure changed in place, checked as when added; the plan's version guards it."""
     plan = _plan(idea, actor, expected_version)
     measure = _measure(idea, measure_id)
-    return _save(measure, _measure_values(fields), "measure.updated", actor, version_of=plan)
+    return save_changes(measure, _measure_values(fields), "measure.updated", actor, version_of=plan)
 
 
 @material
