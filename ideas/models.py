@@ -3,12 +3,13 @@ from ideas.accounts.models import Invite, MentorPairing, Role, Site, Unit, User,
 from ideas.audit.models import AuditEvent, AuditValue
 from ideas.committee.models import ApprovedPlan, CommitteeVote, Condition, Meeting, Recusal, VotingRound
 from ideas.discussion.models import Comment, CommentMention
-from ideas.pilots.models import ChartPhase, ChartSettings, Observation, PdsaCycle
+from ideas.pilots.models import ChartPhase, ChartSettings, Observation, PdsaCycle, PilotResult
 from ideas.pipeline.models import Idea, IdeaBenefit, IdeaTag
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.settings.models import Setting
+from ideas.spread.models import SustainmentCheck, TargetUnit
 
-__all__ = ["ChartPhase", "ChartSettings", "Observation", "PdsaCycle", "ApprovedPlan", "CommitteeVote", "Condition", "Meeting", "Recusal", "VotingRound",
+__all__ = ["ChartPhase", "ChartSettings", "Observation", "PdsaCycle", "PilotResult", "SustainmentCheck", "TargetUnit", "ApprovedPlan", "CommitteeVote", "Condition", "Meeting", "Recusal", "VotingRound",
            "AuditEvent", "AuditValue", "Comment", "CommentMention", "Hazard", "Idea", "IdeaBenefit", "IdeaTag",
            "Invite", "Measure", "MentorPairing", "PilotPlan", "Review", "Role", "Setting", "Site", "Unit", "User",
            "UserRole", "UserSession"]

@@ -4,7 +4,7 @@ import pytest
 from ideas.accounts.models import Role
 from ideas.committee.operations import recuse
 from ideas.database import db
-from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible
+from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots.models import ChartSettings, RuleSet
 from ideas.pilots.signals import observations_changed
 from ideas.pipeline.operations import apply_action, clear_safety_hold, place_safety_hold
@@ -69,8 +69,9 @@ def test_clearing_unblocks_and_a_cleared_trip_does_not_hold_again(pilot, people)
     assert (cleared.action, cleared.actor_id, cleared.reason) == ("idea.safety_hold_cleared", people["committee"].id,
                                                                   REASON)
     assert cleared.changes == {"safety_hold": (True, False)}
-    with pytest.raises(NotYetPossible):  # the hold no longer blocks; the rest of completing is not built yet
+    with pytest.raises(Invalid) as raised:  # the hold no longer blocks: what completing asks for is next
         apply_action(pilot, people["submitter"], "complete_pilot", pilot.version)
+    assert raised.value.field == "summary"
     observe(balancing_measure(pilot), people["submitter"], [UNDER])  # the old breach is still in the data
     db.session.commit()
     assert not pilot.safety_hold and len(hold_events(pilot)) == 2

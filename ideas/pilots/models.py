@@ -13,6 +13,7 @@ from ideas.accounts.models import User, string_enum
 from ideas.clock import utcnow
 from ideas.database import UTCDateTime, db
 from ideas.pipeline.models import IdeaPart
+from ideas.pilots.rules import Recommendation
 from ideas.review.models import Measure
 
 
@@ -98,3 +99,19 @@ class ChartPhase(IdeaPart, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     pdsa_cycle: Mapped[PdsaCycle | None] = relationship()
+
+
+class PilotResult(IdeaPart, db.Model):
+    """The team's results when they complete the pilot; a pilot extended and completed again has several."""
+
+    __tablename__ = "pilot_results"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    recommendation: Mapped[Recommendation] = mapped_column(string_enum(Recommendation))
+    impact_realised: Mapped[str] = mapped_column(Text)  # what changed for patients and staff, against the estimate
+    completed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    completed_by: Mapped[User] = relationship()

@@ -11,10 +11,14 @@ from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.committee.queries import committee_facts, reviewers_of
 from ideas.committee.rules import CommitteeFacts
+from ideas.pilots.queries import pilot_facts
+from ideas.pilots.rules import PilotFacts
 from ideas.pipeline.workflow import GATES, ActorFacts, IdeaFacts, Stage
 from ideas.review.queries import review_facts
 from ideas.review.rules import ReviewFacts
 from ideas.settings import get_setting
+from ideas.spread.queries import spread_facts
+from ideas.spread.rules import SpreadFacts
 
 # Stages whose rules read the review: recommend in mentor review, risk acceptance at committee.
 REVIEWED = frozenset({Stage.MENTOR_REVIEW, Stage.COMMITTEE_REVIEW})
@@ -47,8 +51,8 @@ def queues(ideas: Iterable[Idea]) -> Queues:
 def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     """The idea's facts; a list passes the `queues` of all its ideas, read once.
 
-    One idea's facts include its review and open voting round (what recommend and the committee's
-    rules check); a list's do not, so lists stay at a fixed number of queries. Both know the
+    One idea's facts include its review, open voting round, pilot data and spread (what recommend,
+    the committee, complete_pilot and mark_adopted check); a list's do not, so lists stay at a fixed number of queries. Both know the
     reviewers, which visibility reads.
     """
     single = queue is None
@@ -56,6 +60,8 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     # Recusals count for a hold's clearance too, whatever the stage.
     at_committee = idea.stage in GATES or idea.safety_hold
     committee = committee_facts(idea.id) if single and at_committee else CommitteeFacts()
+    pilot = pilot_facts(idea.id) if single and idea.stage == Stage.PILOT else PilotFacts()
+    spread = spread_facts(idea.id) if single and idea.stage == Stage.SCALE_UP else SpreadFacts()
     queue = queue or queues([idea])
     return IdeaFacts(
         stage=Stage(idea.stage),
@@ -71,6 +77,8 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
         review=review,
         committee=committee,
         safety_hold=idea.safety_hold,
+        pilot=pilot,
+        spread=spread,
     )
 
 

@@ -10,10 +10,12 @@ from enum import StrEnum
 
 from ideas.committee.rules import CommitteeFacts
 from ideas.committee.tally import Vote
-from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible, Refusal
+from ideas.errors import Conflict, Forbidden, Invalid, Refusal
+from ideas.pilots.rules import PilotFacts, Recommendation
 from ideas.pipeline.identifier_guard import find_identifiers, scan
 from ideas.review.risk import RiskBand
 from ideas.review.rules import ReviewFacts
+from ideas.spread.rules import SpreadFacts
 
 
 class Stage(StrEnum):
@@ -96,6 +98,10 @@ FIELD_LABELS = {
     "difference": "Difference from the approved version",
     "password": "Your password",
     "safety_hold": "Safety hold",
+    "summary": "Results summary",
+    "recommendation": "Recommendation",
+    "impact": "Impact realised",
+    "target_units": "Target units",
 }
 REQUIRED_TO_SUBMIT = ("title", "problem", "proposed_change", "expected_benefit", "unit")
 
@@ -117,6 +123,8 @@ class IdeaFacts:
     review: ReviewFacts = ReviewFacts()
     committee: CommitteeFacts = CommitteeFacts()
     safety_hold: bool = False  # a stop rule tripped; only a committee member clears it
+    pilot: PilotFacts = PilotFacts()
+    spread: SpreadFacts = SpreadFacts()
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,6 @@ class Transition:
     target: Stage
     who: frozenset[Who]
     preconditions: tuple[Precondition, ...] = ()
-    needs: str | None = None  # what a later part of the product must build before this is possible
     label: str = ""
     signed: str | None = None  # a gate decision: its meaning, signed by re-entering the password
 
@@ -358,9 +365,40 @@ def unmet_preconditions(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> 
     return [refusal for p in row.preconditions if not p.input and (refusal := p.test(idea, actor, {}))]
 
 
-def described(description: str) -> Precondition:
-    """A precondition of a row that is refused as not yet possible; kept as its description."""
-    return Precondition(description, lambda idea, actor, inputs: None)
+def _recommendation(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if inputs.get("recommendation") not in Recommendation._value2member_map_:
+        return Invalid("Recommendation: choose adopt, adapt or abandon.", field="recommendation")
+    return None
+
+
+def _data_for_every_measure(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if missing := idea.pilot.measures_without_data:
+        return Invalid(f"Record data for every measure before completing the pilot: {', '.join(missing)} "
+                       f"{'has' if len(missing) == 1 else 'have'} none yet.", field="measures")
+    return None
+
+
+def _target_units(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    chosen = inputs.get("target_units")
+    if not isinstance(chosen, list | tuple | frozenset | set) or not chosen or \
+            not all(isinstance(unit, int) for unit in chosen):
+        return Invalid("Target units: name at least one unit the change spreads to.", field="target_units")
+    return None
+
+
+def _adopted(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+    if not idea.spread.adopted_units:
+        return Invalid("No target unit has adopted the change yet: mark a unit adopted first.", field="target_units")
+    if without := idea.spread.adopted_without_owner:
+        return Invalid(f"{without} adopted unit{'s have' if without > 1 else ' has'} no sustainment owner: "
+                       "name who checks that the change holds.", field="sustainment_owner")
+    return None
+
+
+RECOMMENDATION = Precondition("a recommendation (adopt, adapt, abandon)", _recommendation, input="recommendation")
+DATA_FOR_EVERY_MEASURE = Precondition("data recorded for every measure", _data_for_every_measure)
+TARGET_UNITS = Precondition("target units named", _target_units, input="target_units")
+ADOPTED = Precondition("at least one target unit has adopted, each adopted unit with a sustainment owner", _adopted)
 
 
 S = Stage
@@ -394,22 +432,23 @@ TRANSITIONS: tuple[Transition, ...] = (
                signed="approved the pilot"),
     Transition("complete_pilot", frozenset({S.PILOT}), S.PILOT_REVIEW,
                frozenset({Who.SUBMITTER, Who.CO_AUTHOR, Who.ASSIGNED_MENTOR}),
-               (described("results summary and recommendation"), described("data for every measure"),
-                NO_SAFETY_HOLD),
-               needs="pilots (PDSA cycles and measures)", label="Complete pilot"),
+               (NO_SAFETY_HOLD, given("summary", "Results summary: say what the pilot found."), RECOMMENDATION,
+                given("impact", "Impact realised: say what changed for patients and staff, against the estimate."),
+                DATA_FOR_EVERY_MEASURE),
+               label="Complete pilot"),
     Transition("extend_pilot", frozenset({S.PILOT_REVIEW}), S.PILOT, frozenset({Who.COMMITTEE}),
-               (described("reason (a new PDSA cycle)"),), needs="pilots (PDSA cycles and measures)",
-               label="Extend pilot"),
+               (ELIGIBLE, given("reason", "Say what the next PDSA cycle should test.")),
+               label="Extend pilot", signed="extended the pilot"),
     Transition("approve_scale_up", frozenset({S.PILOT_REVIEW}), S.SCALE_UP, frozenset({Who.COMMITTEE}),
-               (ELIGIBLE, APPROVE_MAJORITY, described("target units named"), NO_SAFETY_HOLD),
-               needs="scale-up (target units and spread)", label="Approve scale-up", signed="approved the scale-up"),
+               (ELIGIBLE, APPROVE_MAJORITY, NO_SAFETY_HOLD, TARGET_UNITS),
+               label="Approve scale-up", signed="approved the scale-up"),
     Transition("reapprove", frozenset({S.PILOT, S.SCALE_UP}), S.COMMITTEE_REVIEW, frozenset({Who.SYSTEM}),
                (DIFFERENCE,), label="Send back for re-approval"),
     Transition("stop", frozenset({S.PILOT, S.PILOT_REVIEW, S.SCALE_UP}), S.STOPPED, frozenset({Who.COMMITTEE}),
-               (described("reason"),), needs="pilots (PDSA cycles and measures)", label="Stop"),
+               (ELIGIBLE, given("reason", "Say why the committee stops the idea: the lesson others can learn.")),
+               label="Stop", signed="stopped the idea"),
     Transition("mark_adopted", frozenset({S.SCALE_UP}), S.ADOPTED, frozenset({Who.COMMITTEE}),
-               (described("a target unit has adopted"), described("a sustainment owner")),
-               needs="scale-up (target units and spread)", label="Mark adopted"),
+               (ELIGIBLE, ADOPTED), label="Mark adopted", signed="marked the idea adopted"),
     Transition("reopen", frozenset({S.DECLINED, S.WITHDRAWN, S.STOPPED}), S.DRAFT, frozenset({Who.ADMIN}),
                (given("reason", "Say why the idea is reopened."),), label="Reopen"),
 )
@@ -462,12 +501,10 @@ def _permission(row: Transition, idea: IdeaFacts, actor: ActorFacts) -> Refusal 
     if not row.who & TEAM and kinds & TEAM:
         return Forbidden(f"You cannot use “{row.label}” on an idea you submitted or co-wrote: "
                          "nobody reviews or decides their own idea.")
-    # Who may act now (eligibility, the round, a safety hold) is answered before what is not built yet.
+    # Who may act now (eligibility, the round, a safety hold) is answered before what is filled in.
     for precondition in row.preconditions:
         if precondition.gate and (refusal := precondition.test(idea, actor, {})):
             return refusal
-    if row.needs:
-        return NotYetPossible(f"Not yet possible: needs the {row.needs} (not built yet).", field="action")
     return None
 
 

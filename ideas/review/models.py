@@ -100,6 +100,9 @@ class PilotPlan(IdeaPart, db.Model):
     planned_start: Mapped[date | None] = mapped_column(Date)
     planned_end: Mapped[date | None] = mapped_column(Date)
     data_collection: Mapped[str] = mapped_column(Text, default="")
+    # What the pilot should change for patients and staff (falls per 1,000 bed-days, minutes, money):
+    # frozen with the plan at approval, set beside what was realised when the pilot completes.
+    estimated_impact: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(nullable=False)
 
