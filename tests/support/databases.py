@@ -5,7 +5,8 @@ database instead (SECURITY.md, "Testing these without flakiness").
 """
 import itertools
 import os
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 import shutil
 import uuid
 from pathlib import Path
@@ -44,7 +45,9 @@ def _libpq(url: str) -> str:
 
 
 def _with_db(url: str, name: str) -> str:
-    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+    """The test database's URL; its commits do not wait for the disk (a crash loses only test data)."""
+    return (make_url(url).set(drivername="postgresql+psycopg", database=name)
+            .update_query_dict({"options": "-c synchronous_commit=off"}).render_as_string(hide_password=False))
 
 
 class SQLiteDatabases:
@@ -71,12 +74,18 @@ class SQLiteDatabases:
 class PostgresDatabases:
     """A migrated PostgreSQL template database; `CREATE DATABASE … TEMPLATE` per test.
 
-    Each DROP DATABASE waits for a checkpoint (about a second); dropped in the background,
-    several drops share one checkpoint and the tests do not wait for it.
+    A CREATE DATABASE takes a fraction of a second (it copies and flushes the template), so the
+    next few are created in the background while tests run. Each DROP DATABASE waits for a
+    checkpoint (about a second); dropped in the background, several drops share one checkpoint
+    and the tests do not wait for it.
     """
+
+    AHEAD = 3  # databases created ahead of the tests that will use them
 
     def __init__(self, server_url: str, tmp: Path):
         self.dropper = ThreadPoolExecutor(max_workers=8, thread_name_prefix="dropdb")
+        self.creator = ThreadPoolExecutor(max_workers=2, thread_name_prefix="createdb")
+        self.ready: deque[Future[str]] = deque()
         self.dropping = []
         self.server = _libpq(server_url)
         self.prefix = f"ideas_{uuid.uuid4().hex[:8]}"
@@ -90,16 +99,24 @@ class PostgresDatabases:
         with psycopg.connect(self.server, autocommit=True) as conn:
             conn.execute(sql)
 
-    def fresh(self) -> str:
+    def _create(self) -> str:
         name = f"{self.prefix}_{next(self.counter)}"
         self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
         return _with_db(self.server_url, name)
+
+    def fresh(self) -> str:
+        while len(self.ready) <= self.AHEAD:
+            self.ready.append(self.creator.submit(self._create))
+        return self.ready.popleft().result()
 
     def drop(self, url: str) -> None:
         sql = f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'
         self.dropping.append(self.dropper.submit(self._execute, sql))
 
     def close(self) -> None:
+        while self.ready:
+            self.drop(self.ready.popleft().result())
+        self.creator.shutdown()
         for future in self.dropping:
             future.result()
         self.dropper.shutdown()
