@@ -9,6 +9,7 @@ from ideas.accounts.units import create_site, create_unit
 from ideas.committee.models import ApprovedPlan
 from ideas.committee.operations import decide
 from ideas.committee.queries import open_round, rounds_of
+from ideas.committee.snapshot import changes_since_approval
 from ideas.database import db
 from ideas.errors import Forbidden, Invalid
 from ideas.pipeline.workflow import Stage
@@ -17,8 +18,9 @@ from ideas.spread.models import TargetUnit
 from tests.conftest import page_token, sign_in_fully
 from tests.support.committee import PASSWORD, vote
 from tests.support.holds import trip_stop_rule
-from tests.support.ideas import idea_events
+from tests.support.ideas import idea_events, make_idea
 from tests.support.pilots import RESULTS, completed_pilot, running_pilot
+from tests.support.reviews import complete_review
 from tests.test_pipeline_safety_hold import members  # noqa: F401  (fixture: three committee members)
 
 EXTEND = "Test the checklist on the weekend night shifts too."
@@ -226,3 +228,37 @@ def test_a_member_stops_a_running_pilot_from_the_idea_page_and_everyone_reads_th
     sign_in_fully(client, people["stranger"])
     page = client.get(f"/ideas/{pilot.id}").get_data(as_text=True)
     assert "Stopped" in page and STOP in page
+
+
+# --- the estimate on the mentor's pilot plan ---------------------------------------------------------
+
+def test_the_estimate_is_saved_on_the_plan_form_and_bad_input_is_named_and_kept(client, people):
+    idea = make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"])
+    complete_review(idea, people["mentor"])
+    db.session.commit()
+    sign_in_fully(client, people["mentor"])
+    path = f"/review/{idea.id}/plan"
+    page = client.get(path).get_data(as_text=True)
+    assert 'name="estimated_impact"' in page
+    plan = plan_of(idea.id)
+    fields = {"aim": plan.aim, "units": str(plan.units[0].id), "planned_start": plan.planned_start.isoformat(),
+              "planned_end": plan.planned_end.isoformat(), "data_collection": plan.data_collection,
+              "version": plan.version, "csrf_token": page_token(client, path)}
+    bad = "Mr Patel, NHS 943 476 5919, would not have fallen"
+    response = client.post(path, data={**fields, "estimated_impact": bad})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'id="estimated_impact-error"' in html and "Estimated impact" in html
+    assert "Mr Patel" in html
+    db.session.expire_all()
+    assert plan_of(idea.id).estimated_impact == ""
+    response = client.post(path, data={**fields, "estimated_impact": "Two fewer falls a month."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert plan_of(idea.id).estimated_impact == "Two fewer falls a month."
+
+
+def test_a_plan_frozen_without_an_estimate_does_not_differ_from_itself(people, members):
+    idea = running_pilot(people, members)
+    assert changes_since_approval(idea) == []
+    frozen = db.session.scalar(select(ApprovedPlan).where(ApprovedPlan.idea_id == idea.id))
+    assert "estimated impact" not in json.loads(frozen.content)["plan"]
