@@ -101,8 +101,8 @@ def decide(idea: Idea, member: User, action: str, expected_version: object, pass
            reason: object = None, risk_acceptance: object = None,
            conditions: Iterable[Mapping[str, object]] = (), target_units: object = None) -> Transition:
     """A committee decision through the pipeline's rules: at a gate approve_pilot (with conditions), decline,
-    return_to_mentor, approve_scale_up (naming target units), extend_pilot or stop; stop and extend_pilot
-    also while the pilot runs (stop while it spreads too). Every field is checked before anything is set."""
+    return_to_mentor, approve_scale_up (naming target units), extend_pilot or stop; stop also while the pilot
+    runs or spreads. Every field is checked before anything is set."""
     current = open_round(idea.id, lock=True)
     wanted = [c for c in conditions if any(str(v or "").strip() for v in c.values())]
     if wanted and action not in ("approve_pilot", "approve_scale_up"):
