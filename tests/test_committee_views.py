@@ -126,7 +126,7 @@ def test_signed_out_posts_go_to_sign_in(client, idea, path):
 def test_a_missing_idea_or_decision_is_404(client, people, idea):
     sign_in_fully(client, people["committee"])
     assert client.get("/committee/ideas/999999").status_code == 404
-    assert post(client, f"{pack(idea)}/decisions/stop", {}).status_code == 404
+    assert post(client, f"{pack(idea)}/decisions/reopen", {}).status_code == 404
 
 
 # The whole flow through the pages -------------------------------------------------------------------

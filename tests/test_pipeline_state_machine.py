@@ -1,7 +1,9 @@
 """Random actions by random users through the operations on a real database (SECURITY.md,
 "Workflow order and separation of duties"), checking the invariants after every step: nobody
 approves their own idea, no pilot without a complete safety assessment and a committee decision,
-every approval has votes from distinct eligible members, the audit chain verifies."""
+every approval (of a pilot or a scale-up) has votes from distinct eligible members and froze the plan,
+no completion or scale-up on a safety hold, every completion has its results and every scale-up its
+target units, the audit chain verifies."""
 import json
 import tempfile
 from datetime import timedelta
@@ -38,6 +40,8 @@ from ideas.committee.queries import (
 from ideas.database import db
 from ideas.discussion.operations import post_comment
 from ideas.errors import Invalid, Refusal
+from ideas.pilots.completion import complete_pilot
+from ideas.pilots.models import PilotResult
 from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
@@ -63,12 +67,14 @@ from ideas.pipeline.workflow import (
 )
 from ideas.review.access import may_plan, may_review
 from ideas.review.operations import remove_hazard, save_plan, update_hazard
-from ideas.review.queries import hazards_of, plan_of, review_facts, review_of
+from ideas.review.queries import hazards_of, measures_of, plan_of, review_facts, review_of
 from ideas.settings import get_setting
+from ideas.spread.models import TargetUnit
 from tests.conftest import make_app
 from tests.support.committee import PASSWORD
 from tests.support.holds import balancing_measure, observe
 from tests.support.ideas import COMPLETE, a_unit, idea_events, make_idea
+from tests.support.pilots import RESULTS
 from tests.support.reviews import HIGH_HAZARD, complete_review, version
 
 CAST = [  # (name, roles): a mentor who is also a mentee may co-write, and must then not review;
@@ -84,7 +90,8 @@ INPUTS = st.fixed_dictionaries({}, optional={
     "comment": st.sampled_from(["Add the measures.", " "]),
     "response": st.sampled_from(["Added them.", ""]),
 })
-DECISIONS = ("approve_pilot", "decline", "return_to_mentor")
+DECISIONS = ("approve_pilot", "decline", "return_to_mentor", "approve_scale_up", "extend_pilot", "stop")
+APPROVALS = ("approve_pilot", "approve_scale_up")  # decided by the round's votes; each freezes the plan
 OFFERED_INPUTS = {"reason": "Not needed now.", "comment": "Add the measures.", "response": "Added them."}
 VOTES = st.sampled_from(["approve", "approve", "reject", "abstain"])
 PASSWORD_OK = st.sampled_from([True, True, False])
@@ -95,6 +102,9 @@ HANDOVERS = st.sampled_from([30.0, 44.0, 52.0, 61.0])  # minutes; the stop rule 
 CLEARANCES = st.sampled_from(["Reviewed the handover data: carry on.", "", "MRN 1234567 was fine"])
 # The rows a safety hold blocks, by the stage change they make.
 HELD_MOVES = {(Stage.PILOT, Stage.PILOT_REVIEW), (Stage.PILOT_REVIEW, Stage.SCALE_UP)}
+COMPLETIONS = st.sampled_from(["complete", "complete", "no summary", "identifier"])  # what the team sends
+COMPLETION_FIELDS = {"complete": RESULTS, "no summary": {**RESULTS, "summary": ""},
+                     "identifier": {**RESULTS, "impact": "MRN 1234567 did not fall again"}}
 
 
 def team_action(action: str, stage: str) -> bool:
@@ -256,13 +266,17 @@ class Pipeline(RuleBasedStateMachine):
                 self.vote(idea_id, who, data.draw(VOTES), data.draw(PASSWORD_OK))
             elif action in DECISIONS:
                 self.decide(idea_id, who, action, data.draw(PASSWORD_OK),
-                            action == "approve_pilot" and data.draw(st.booleans()))
+                            action in APPROVALS and data.draw(st.booleans()))
+            elif action == "complete_pilot":
+                self.complete(idea_id, who, data.draw(COMPLETIONS))
             elif action == "review":
                 self.review(idea_id, who, "mitigated")
             elif action == "pilot_edit":
                 self.pilot_edit(idea_id, who, data.draw(st.sampled_from(["aim", "hazard", "comment"])))
             elif action == "observe":
                 self.record_handover(idea_id, data.draw(HANDOVERS))
+            elif action == "observe_all":
+                self.record_every_measure(idea_id)
             elif action == "clear_hold":
                 self.clear_hold(idea_id, who, data.draw(CLEARANCES))
             else:
@@ -280,7 +294,7 @@ class Pipeline(RuleBasedStateMachine):
         if idea.stage in FROZEN:
             offered += [("the mentor", "pilot_edit"), (self.name_of(idea.submitter_id), "pilot_edit")]
         if idea.stage == Stage.PILOT:
-            offered.append((self.name_of(idea.submitter_id), "observe"))
+            offered += [(self.name_of(idea.submitter_id), "observe"), (self.name_of(idea.submitter_id), "observe_all")]
         offered += [(who, "clear_hold") for who in MEMBERS
                     if hold_refusal("clear_safety_hold", facts, actor_facts(self.users[who])) is None]
         return offered
@@ -399,6 +413,38 @@ class Pipeline(RuleBasedStateMachine):
         if minutes > 45:
             assert idea.safety_hold, "a tripped stop rule left the idea free"
 
+    @rule(idea_id=ideas)
+    def record_every_measure(self, idea_id):
+        """The team records a point of every measure of a running pilot (inside the stop rules): what completing asks."""
+        idea = self.idea(idea_id)
+        if idea.stage != Stage.PILOT:
+            return
+        for measure in measures_of(idea_id):
+            observe(measure, idea.submitter, [30.0])
+        db.session.commit()
+
+    @rule(idea_id=ideas, who=st.sampled_from(["the submitter", "the mentor", "tom", "grace"]), sent=COMPLETIONS)
+    def complete(self, idea_id, who, sent):
+        """Someone completes the pilot with results: it works exactly when the rules allow it, with its result row."""
+        idea = self.idea(idea_id)
+        user = (idea.mentor or self.users["priya"] if who == "the mentor" else
+                idea.submitter if who == "the submitter" else self.users[who])
+        fields, before = COMPLETION_FIELDS[sent], idea.stage
+        try:
+            check("complete_pilot", idea_facts(idea), actor_facts(user), fields)
+            allowed = True
+        except Refusal:
+            allowed = False
+        try:
+            complete_pilot(idea, user, fields, idea.version)
+            db.session.commit()
+        except Refusal:
+            db.session.rollback()
+            assert not allowed and idea.stage == before
+            return
+        assert allowed and idea.stage == Stage.PILOT_REVIEW
+        self.transitions[idea_id] += 1
+
     @rule(idea_id=ideas, who=st.sampled_from([*MEMBERS, "maya", "priya", "admin"]), reason=CLEARANCES)
     def clear_hold(self, idea_id, who, reason):
         """Someone clears the hold: it works exactly when the rules allow it (an eligible member, a reason)."""
@@ -456,9 +502,11 @@ class Pipeline(RuleBasedStateMachine):
         idea, user = self.idea(idea_id), self.users[who]
         facts, before = idea_facts(idea), idea.stage
         inputs = {"reason": "The committee's reason, in the minutes."}
+        if action == "approve_scale_up":
+            inputs = {"target_units": [self.unit.id]}
         try:
             row = check(action, facts, actor_facts(user), inputs)
-            allowed = not (with_condition and action != "approve_pilot")
+            allowed = not (with_condition and action not in APPROVALS)
         except Refusal:
             row, allowed = None, False
         signed = bool(row and row.signed)
@@ -508,7 +556,7 @@ class Pipeline(RuleBasedStateMachine):
             self.replayed[idea_id] = (latest[idea_id], count)
             idea = self.idea(idea_id)
             approvals = self.replay(idea, count)
-            rounds = [r for r in reversed(rounds_of(idea_id)) if r.outcome == "approve_pilot"]
+            rounds = [r for r in reversed(rounds_of(idea_id)) if r.outcome in APPROVALS]
             if idea.stage in APPROVED:
                 assert rounds, "a pilot without a committee decision"
             assert approvals == [{v.member_id for v in r.votes} for r in rounds]
@@ -521,6 +569,20 @@ class Pipeline(RuleBasedStateMachine):
             decided = {r.id for r in rounds}
             assert all(c.round_id in decided for c in db.session.scalars(
                 select(Condition).where(Condition.idea_id == idea_id))), "a condition without an approval"
+            self.check_completions_and_target_units(idea_id, rounds)
+
+    def check_completions_and_target_units(self, idea_id: int, rounds: list) -> None:
+        """A result row for every completion, and target units exactly when a scale-up was approved."""
+        completions = [e for e in self.idea_transitions(idea_id) if e.changes["stage"] == ("pilot", "pilot_review")]
+        results = list(db.session.scalars(select(PilotResult).where(PilotResult.idea_id == idea_id)))
+        assert len(results) == len(completions), "a completion without its results"
+        assert all(r.summary and r.impact_realised and r.recommendation for r in results)
+        scaled = any(r.outcome == "approve_scale_up" for r in rounds)
+        units = set(db.session.scalars(select(TargetUnit.unit_id).where(TargetUnit.idea_id == idea_id)))
+        assert units == ({self.unit.id} if scaled else set()), "target units without an approved scale-up"
+
+    def idea_transitions(self, idea_id: int) -> list:
+        return [e for e in idea_events(self.idea(idea_id)) if e.action == "idea.transition"]
 
     def replay(self, idea: Idea, count: int) -> list[set[int]]:
         """Walk the idea's events in order, keeping who was on the team, reviewed it, or recused at each."""
@@ -560,7 +622,7 @@ class Pipeline(RuleBasedStateMachine):
                     assert event.actor_id not in team, "acted on their own idea"
                 if Who.COMMITTEE in row.who:
                     assert event.actor_id not in team | reviewers | {mentor} | recused, "a conflicted decision"
-                if row.action == "approve_pilot":
+                if row.action in APPROVALS:
                     counted = [v for member, v in votes.items() if member not in recused]
                     assert len(counted) >= self.quorum, "approved without quorum"
                     assert counted.count("approve") > counted.count("reject"), "approved without a majority"
@@ -765,6 +827,53 @@ def test_the_machine_holds_a_pilot_on_a_tripped_stop_rule_until_an_eligible_memb
         assert not machine.idea(idea_id).safety_hold
         machine.record_handover(idea_id, 61.0)
         assert machine.idea(idea_id).safety_hold
+        check_invariants(machine)
+    finally:
+        machine.teardown()
+
+
+def test_the_machine_walks_a_pilot_to_review_scale_up_and_stop(databases, tmp_path, monkeypatch):
+    """Complete (refused on a hold and without data), votes, approve_scale_up with a re-freeze, then stop."""
+    machine = run_machine(databases, tmp_path, monkeypatch)
+    try:
+        idea_id = machine.running_pilot("priya", "tom")
+        machine.complete(idea_id, "the submitter", "complete")  # no data for the measures yet: refused
+        machine.record_every_measure(idea_id)
+        machine.record_handover(idea_id, 52.0)  # on hold
+        machine.complete(idea_id, "tom", "complete")  # refused: on hold
+        machine.clear_hold(idea_id, "grace", "Reviewed the handover data: carry on.")
+        machine.complete(idea_id, "grace", "complete")  # not on the pilot team
+        machine.complete(idea_id, "the mentor", "identifier")  # an identifier in the impact: refused
+        machine.complete(idea_id, "the mentor", "complete")
+        assert machine.idea(idea_id).stage == Stage.PILOT_REVIEW
+        machine.decide(idea_id, "grace", "approve_scale_up", password_ok=True, with_condition=False)  # no votes
+        for member in ("grace", "lee", "noor"):
+            machine.vote(idea_id, member, "approve", password_ok=True)
+        machine.decide(idea_id, "rui", "approve_scale_up", password_ok=True, with_condition=False)
+        assert machine.idea(idea_id).stage == Stage.SCALE_UP
+        assert len(list(db.session.scalars(select(ApprovedPlan).where(ApprovedPlan.idea_id == idea_id)))) == 2
+        check_invariants(machine)
+        machine.decide(idea_id, "lee", "stop", password_ok=True, with_condition=False)
+        assert machine.idea(idea_id).stage == Stage.STOPPED
+        machine.act(idea_id, "admin", "reopen", {"reason": "A new team will try it."}, stale=False)
+        check_invariants(machine)
+    finally:
+        machine.teardown()
+
+
+def test_the_machine_extends_a_pilot_and_returns_it_to_the_mentor(databases, tmp_path, monkeypatch):
+    machine = run_machine(databases, tmp_path, monkeypatch)
+    try:
+        idea_id = machine.running_pilot("rui", None)
+        machine.record_every_measure(idea_id)
+        machine.complete(idea_id, "sam", "complete")
+        machine.decide(idea_id, "rui", "extend_pilot", password_ok=True, with_condition=False)  # reviewed it
+        machine.decide(idea_id, "grace", "extend_pilot", password_ok=True, with_condition=True)  # conditions: refused
+        machine.decide(idea_id, "grace", "extend_pilot", password_ok=True, with_condition=False)
+        assert machine.idea(idea_id).stage == Stage.PILOT
+        machine.complete(idea_id, "sam", "complete")  # the data is still there: completed again
+        machine.decide(idea_id, "noor", "return_to_mentor", password_ok=True, with_condition=False)
+        assert machine.idea(idea_id).stage == Stage.MENTOR_REVIEW
         check_invariants(machine)
     finally:
         machine.teardown()

@@ -19,11 +19,13 @@ from ideas.accounts.operations import create_user
 from ideas.accounts.pairings import pair_mentee
 from ideas.audit.models import AuditEvent
 from ideas.clock import utcnow
+from ideas.committee.operations import decide
 from ideas.committee.queries import conditions_of
 from ideas.database import db
 from ideas.discussion.models import Comment
 from ideas.discussion.operations import post_comment
 from ideas.extensions import limiter
+from ideas.pilots.completion import complete_pilot
 from ideas.pilots.models import Observation, PdsaCycle
 from ideas.pilots.operations import hospital_today, record_pdsa
 from ideas.pipeline.co_authors import answer_invitation
@@ -33,17 +35,20 @@ from ideas.pipeline.operations import apply_action, reassign_mentor
 from ideas.pipeline.visibility import visible_ideas
 from ideas.pipeline.workflow import Stage, can_see
 from ideas.review.models import Hazard, Measure
+from ideas.review.queries import measures_of
 from ideas.review.queue import mentor_queue
 from tests.conftest import IsolatedClient, csrf_token, make_app, sign_in_fully
-from tests.support.committee import approve_pilot
+from tests.support.committee import PASSWORD, approve_pilot, vote
 from tests.support.ideas import make_idea
-from tests.support.pilots import add_observations
+from tests.support.pilots import RESULTS, add_observations
 from tests.support.reviews import complete_review
 
 KINDS = ("submitter", "co_author", "invited_co_author", "paired_mentor", "unpaired_mentor", "assigned_mentor",
          "past_reviewer", "committee", "admin", "other_mentee")
-# Stages no operation reaches yet (pilots and scale-up are not built): a running pilot is moved there.
-NOT_YET_REACHABLE = (Stage.PILOT_REVIEW, Stage.SCALE_UP, Stage.ADOPTED, Stage.STOPPED)
+# Past the pilot, reached through the operations: completed, scaled up, stopped at pilot review.
+AFTER_PILOT = (Stage.PILOT_REVIEW, Stage.SCALE_UP, Stage.STOPPED)
+# Stages no operation reaches in this module yet (mark_adopted is the scale-up page's): a scale-up is moved there.
+NOT_YET_REACHABLE = (Stage.ADOPTED,)
 
 
 class Cast:
@@ -94,10 +99,27 @@ def _reviewed(u: dict, stage: Stage) -> Idea:
         record_pdsa(idea, u["submitter"], {"change_tested": "Checklist at handover", "started_on": hospital_today()})
         first_measure = db.session.scalar(select(Measure).where(Measure.idea_id == idea.id).limit(1))
         add_observations(first_measure, [4.0, 5.0], start=hospital_today() - timedelta(days=2), actor=u["submitter"])
+    if stage in AFTER_PILOT + NOT_YET_REACHABLE:
+        _past_the_pilot(u, idea, stage)
     if stage in NOT_YET_REACHABLE:
         idea.stage = stage
         db.session.commit()
     return idea
+
+
+def _past_the_pilot(u: dict, idea: Idea, stage: Stage) -> None:
+    """Data for every measure, the pilot completed; then scaled up (on the idea's own unit) or stopped."""
+    for measure in measures_of(idea.id)[1:]:
+        add_observations(measure, [30.0], start=hospital_today() - timedelta(days=1), actor=u["submitter"])
+    complete_pilot(idea, u["submitter"], RESULTS, idea.version)
+    db.session.commit()
+    if stage in (Stage.SCALE_UP, Stage.ADOPTED):
+        vote(idea, u["members"])
+        decide(idea, u["members"][0], "approve_scale_up", idea.version, password=PASSWORD,
+               target_units=[idea.unit_id])
+    elif stage == Stage.STOPPED:
+        decide(idea, u["members"][0], "stop", idea.version, password=PASSWORD, reason="Falls did not change.")
+    db.session.commit()
 
 
 def _ideas(u: dict) -> dict[str, Idea]:
@@ -111,7 +133,8 @@ def _ideas(u: dict) -> dict[str, Idea]:
     declined = make_idea(u["submitter"], invited=(u["invited_co_author"],))
     answer_invitation(declined, u["invited_co_author"], accept=False)
     ideas["draft, invitation declined"] = declined
-    for stage in (Stage.MENTOR_REVIEW, Stage.REVISION, Stage.COMMITTEE_REVIEW, Stage.PILOT, *NOT_YET_REACHABLE,
+    for stage in (Stage.MENTOR_REVIEW, Stage.REVISION, Stage.COMMITTEE_REVIEW, Stage.PILOT, *AFTER_PILOT,
+                  *NOT_YET_REACHABLE,
                   Stage.DECLINED, Stage.WITHDRAWN):
         ideas[f"{stage.value}, reviewed" if stage == Stage.WITHDRAWN else stage.value] = _reviewed(u, stage)
     for idea in ideas.values():
@@ -203,7 +226,8 @@ CALLS = {
     "committee.pack": [("GET", {}, None)],
     "committee.vote": [("POST", {}, {})],
     "committee.recusal": [("POST", {}, {})],
-    "committee.decision": [("POST", {"action": "return_to_mentor"}, {})],
+    "committee.decision": [("POST", {"action": "return_to_mentor"}, {}), ("POST", {"action": "stop"}, {}),
+                           ("POST", {"action": "approve_scale_up"}, {"approve_scale_up-target_units": "1"})],
     "conditions.done": [("POST", {"condition_id": None}, {})],
     "charts.chart": [("GET", {"measure_id": None}, None)],
     "charts.chart_csv": [("GET", {"measure_id": None}, None)],
@@ -213,6 +237,7 @@ CALLS = {
     "charts.remove_phase": [("POST", {"measure_id": None, "phase_id": NOT_THERE}, {})],
     "charts.settings": [("POST", {"measure_id": None}, {})],
     "pilots.page": [("GET", {}, None)],
+    "pilots.complete": [("POST", {}, {"version": "stale", "summary": "Falls fell.", "recommendation": "adopt"})],
     "pilots.new_cycle": [("GET", {}, None), ("POST", {}, {})],
     "pilots.edit_cycle": [("GET", {"cycle_id": None}, None), ("POST", {"cycle_id": NOT_THERE}, {"version": "stale"})],
     "pilots.add_observation": [("POST", {"measure_id": None}, {})],

@@ -1,8 +1,8 @@
 """The committee's forms on the review pack. They only carry input: the operations validate it."""
 import re
 
-from wtforms import (FieldList, FormField, HiddenField, PasswordField, RadioField, SelectField, StringField,
-    TextAreaField)
+from wtforms import (FieldList, FormField, HiddenField, PasswordField, RadioField, SelectField,
+    SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 
 from ideas.committee.operations import LABELS
@@ -40,12 +40,15 @@ class ConditionRow(RowForm):
 
 
 class DecisionForm(ShowsRefusals, WebForm):
-    """approve_pilot, decline and return_to_mentor; each page shows only the fields its action asks for."""
+    """The committee's decisions (approve_pilot, approve_scale_up, decline, extend_pilot, stop,
+    return_to_mentor); each shows only the fields its action asks for."""
 
     version = HiddenField()
     reason = TextAreaField(FIELD_LABELS["reason"])
     risk_acceptance = TextAreaField(FIELD_LABELS["risk_acceptance"])
     conditions = FieldList(FormField(ConditionRow), min_entries=CONDITION_ROWS, max_entries=CONDITION_ROWS)
+    target_units = SelectMultipleField(FIELD_LABELS["target_units"], choices=[], validate_choice=False,
+                                       description="The units the change spreads to, from any site.")
     password = PasswordField(FIELD_LABELS["password"], render_kw={"autocomplete": "current-password"})
 
     @property

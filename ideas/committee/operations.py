@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from ideas.accounts.models import Role, User
+from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.reauth import reauthenticate
 from ideas.audit import record
 from ideas.clock import local_today, utcnow
@@ -23,11 +23,12 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.workflow import Transition, check_vote
 from ideas.settings import get_setting
+from ideas.spread.models import TargetUnit
 
 LABELS = {"vote": "Your vote", "comment": "Comment", "reason": "Reason", "text": "Condition",
           "owner": "Owner", "due_on": "Due date", "note": "Note", "title": "Title", "held_on": "Date",
           "minutes": "Minutes", "attendees": "Attendance", "meeting": "Meeting"}
-TEXT_LENGTH, MAX_CONDITIONS = 4000, 10
+TEXT_LENGTH, MAX_CONDITIONS, MAX_TARGET_UNITS = 4000, 10, 500
 VOTE_MEANING = {Vote.APPROVE: "voted to approve", Vote.REJECT: "voted to reject", Vote.ABSTAIN: "abstained"}
 
 
@@ -98,15 +99,28 @@ def recuse(idea: Idea, member: User, reason: object) -> Recusal:
 
 def decide(idea: Idea, member: User, action: str, expected_version: object, password: object = None,
            reason: object = None, risk_acceptance: object = None,
-           conditions: Iterable[Mapping[str, object]] = ()) -> Transition:
-    """approve_pilot (with conditions), decline or return_to_mentor, through the pipeline's rules."""
+           conditions: Iterable[Mapping[str, object]] = (), target_units: object = None) -> Transition:
+    """A committee decision through the pipeline's rules: at a gate approve_pilot (with conditions), decline,
+    return_to_mentor, approve_scale_up (naming target units), extend_pilot or stop; stop also while the pilot
+    runs or spreads. Every field is checked before anything is set."""
     current = open_round(idea.id, lock=True)
     wanted = [c for c in conditions if any(str(v or "").strip() for v in c.values())]
     if wanted and action not in ("approve_pilot", "approve_scale_up"):
         raise Invalid("Conditions: only an approval carries conditions.", field="conditions")
+    if target_units is not None and action != "approve_scale_up":
+        raise Invalid("Target units: only an approved scale-up names them.", field="target_units")
     checked = _conditions(idea, wanted)
+    units = _units(target_units) if action == "approve_scale_up" else []
     row = apply_action(idea, member, action, expected_version, password=password, reason=reason,
-                       risk_acceptance=risk_acceptance)
+                       risk_acceptance=risk_acceptance, target_units=[u.id for u in units] or None)
+    # A unit named at an earlier scale-up of the idea (before a re-approval or a reopening) keeps its row.
+    named = set(db.session.scalars(select(TargetUnit.unit_id).where(TargetUnit.idea_id == idea.id)))
+    for unit in (u for u in units if u.id not in named):
+        target = TargetUnit(idea_id=idea.id, unit_id=unit.id)
+        db.session.add(target)
+        db.session.flush()
+        record("target_unit.added", entity=target, actor=member,
+               changes={"unit_id": (None, unit.id), "status": (None, str(target.status))})
     for values in checked:
         condition = Condition(idea_id=idea.id, round_id=current.id, **values)
         db.session.add(condition)
@@ -115,6 +129,22 @@ def decide(idea: Idea, member: User, action: str, expected_version: object, pass
                changes={"text": (None, values["text"]), "owner_id": (None, values["owner_id"]),
                         "due_on": (None, values["due_on"].isoformat())})
     return row
+
+
+def _units(value: object) -> list[Unit]:
+    """The target units by id (any site), each once; Invalid naming the field when one is not a unit."""
+    if isinstance(value, str | int):
+        value = [value]
+    ids = [parse_int(v) for v in value or ()]
+    if not ids:
+        raise Invalid("Target units: name at least one unit the change spreads to.", field="target_units")
+    if None in ids or len(ids) > MAX_TARGET_UNITS:
+        raise Invalid("Target units: choose units from the list.", field="target_units")
+    found = {u.id: u for u in db.session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+    if len(found) != len(set(ids)):
+        raise Invalid("Target units: a unit you chose no longer exists; choose again from the list.",
+                      field="target_units")
+    return [found[i] for i in dict.fromkeys(ids)]
 
 
 def _conditions(idea: Idea, wanted: list[Mapping[str, object]]) -> list[dict]:

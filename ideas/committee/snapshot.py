@@ -44,7 +44,9 @@ def current_snapshot(idea: Idea) -> dict:
         "plan": {"aim": plan.aim if plan else None, "units": [u.label for u in plan.units] if plan else [],
                  "planned start": _plain(plan.planned_start) if plan else None,
                  "planned end": _plain(plan.planned_end) if plan else None,
-                 "data collection": plan.data_collection if plan else None},
+                 "data collection": plan.data_collection if plan else None,
+                 # only when given, so plans frozen before the estimate existed do not differ from themselves
+                 **({"estimated impact": plan.estimated_impact} if plan and plan.estimated_impact else {})},
         "measures": [{name: _plain(getattr(m, name)) for name in MEASURE_FIELDS} for m in measures_of(idea.id)],
     }
 

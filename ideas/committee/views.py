@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, make_response, redirect, request, url
 from flask_login import current_user, login_required
 
 from ideas.accounts.models import Role
-from ideas.accounts.queries import active_users_with
+from ideas.accounts.queries import active_users_with, all_sites
 from ideas.audit.models import AuditEvent
 from ideas.committee.forms import DecisionForm, RecusalForm, VoteForm
 from ideas.committee.models import Condition, VotingRound
@@ -16,6 +16,7 @@ from ideas.committee.snapshot import changes_since_approval
 from ideas.committee.tally import Tally
 from ideas.extensions import htmx
 from ideas.forms import options
+from ideas.pilots.queries import results_of
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
 from ideas.pipeline.views import visible_idea
@@ -29,7 +30,8 @@ from ideas.web import attempt, page_number, render
 
 bp = Blueprint("committee", __name__, url_prefix="/committee")
 PER_PAGE, HOME_LENGTH = 50, 5
-DECISIONS = ("approve_pilot", "decline", "return_to_mentor")
+DECISIONS = ("approve_pilot", "approve_scale_up", "decline", "extend_pilot", "stop", "return_to_mentor")
+APPROVALS = ("approve_pilot", "approve_scale_up", "decline")  # decided by the round's votes
 # What each action that closes a round decided, in the words of the committee's minutes.
 OUTCOMES = {"approve_pilot": "Pilot approved", "decline": "Declined", "return_to_mentor": "Returned to the mentor",
             "approve_scale_up": "Scale-up approved", "extend_pilot": "Pilot extended", "stop": "Stopped",
@@ -129,6 +131,7 @@ def _decisions(idea: Idea, facts: IdeaFacts, actor: ActorFacts,
     offered = {t.action: t for t in available_actions(facts, actor) if t.action in DECISIONS}
     posted_action = posted.action if posted is not None else None
     owners = _owners(idea) if "approve_pilot" in offered or posted_action == "approve_pilot" else []
+    units = _target_unit_choices() if "approve_scale_up" in offered or posted_action == "approve_scale_up" else {}
     shown = []
     for action in DECISIONS:
         if action != posted_action and action not in offered:
@@ -136,15 +139,21 @@ def _decisions(idea: Idea, facts: IdeaFacts, actor: ActorFacts,
         form = posted if action == posted_action else DecisionForm(formdata=None, prefix=action,
                                                                    data={"version": idea.version})
         form.set_owners(owners)
+        form.target_units.choices = units
         shown.append((offered.get(action) or _decision_row(action), form, action in offered))
     return shown
 
 
+def _target_unit_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every unit, grouped by its site, for approve_scale_up's multi-select."""
+    return {site.name: [(str(unit.id), unit.name) for unit in site.units] for site in all_sites() if site.units}
+
+
 def _not_yet(facts: IdeaFacts, actor: ActorFacts, shown: list) -> list[str]:
-    """Why neither approval nor decline is possible yet (quorum, majority), for an eligible member."""
-    if any(row.action in ("approve_pilot", "decline") and possible for row, _, possible in shown):
+    """Why no decision the votes decide is possible yet (quorum, majority, a hold), for an eligible member."""
+    if any(row.action in APPROVALS and possible for row, _, possible in shown):
         return []
-    rows = [t for t in TRANSITIONS if t.action in ("approve_pilot", "decline") and facts.stage in t.sources
+    rows = [t for t in TRANSITIONS if t.action in APPROVALS and facts.stage in t.sources
             and Who.COMMITTEE in t.who]
     return list(dict.fromkeys(r.message for row in rows for r in unmet_preconditions(row, facts, actor)))
 
@@ -170,7 +179,7 @@ def _pack_context(idea: Idea, vote_form=None, recusal_form=None, decision=None, 
         # the pack itself: the idea's review, safety assessment, triage and pilot plan
         "review": review_facts(idea.id), "review_row": review_row, "hazards": hazards_of(idea.id),
         "may_review": False, "criteria": CRITERIA, "triage": TRIAGE, "answers": triage_answers(review_row),
-        "plan": plan_of(idea.id), "measures": measures_of(idea.id),
+        "plan": plan_of(idea.id), "measures": measures_of(idea.id), "results": results_of(idea.id),
         "approved": frozen_plan(idea.id), "changes": changes_since_approval(idea),
     }
 
@@ -224,7 +233,7 @@ def recusal(idea_id: int):
 @bp.post("/ideas/<int:idea_id>/decisions/<action>")
 @login_required
 def decision(idea_id: int, action: str):
-    """approve_pilot (signed, with conditions), decline (signed) or return_to_mentor; then the idea page."""
+    """A committee decision (signed, but return_to_mentor), from the pack; then the idea page."""
     if action not in DECISIONS:
         abort(404)
     idea = _pack_idea(idea_id)
@@ -232,9 +241,11 @@ def decision(idea_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     form.compact()
+    signed_reason = {"password": form.password.data, "reason": form.reason.data}
     inputs = {"approve_pilot": {"password": form.password.data, "risk_acceptance": form.risk_acceptance.data,
                                 "conditions": form.condition_rows()},
-              "decline": {"password": form.password.data, "reason": form.reason.data},
+              "approve_scale_up": {"password": form.password.data, "target_units": form.target_units.data},
+              "decline": signed_reason, "extend_pilot": signed_reason, "stop": signed_reason,
               "return_to_mentor": {"reason": form.reason.data}}[action]
     member = current_user._get_current_object()
     refusal = attempt(form, lambda: decide(idea, member, action, form.version.data, **inputs))

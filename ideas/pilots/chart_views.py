@@ -84,6 +84,18 @@ def measure_charts(idea: Idea) -> list[Measure]:
     return measures_of(idea.id) if idea.stage in SHOWCASE else []
 
 
+@bp.app_template_global()
+def result_charts(idea: Idea) -> list[dict]:
+    """Each measure's main chart (the control chart, else the run chart) with its signals: beside the pilot's
+    results on the pilot page and in the committee's review pack."""
+    shown = []
+    for measure in measures_of(idea.id):
+        chart = measure_chart(measure)
+        main = chart.control or chart.run
+        shown.append({"measure": measure, "problem": chart.problem, "drawing": _drawing(chart, main) if main else None})
+    return shown
+
+
 @bp.get("/chart")
 @login_required
 def chart(idea_id: int, measure_id: int):

@@ -1,8 +1,11 @@
 """The pilot's forms. They only carry input: the operations validate it (one set of messages)."""
-from wtforms import FileField, HiddenField, StringField, TextAreaField
+from wtforms import FileField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from ideas.forms import ShowsRefusals, WebForm
 from ideas.pilots.labels import LABELS
+from ideas.pilots.rules import Recommendation
+from ideas.pipeline.workflow import FIELD_LABELS
 
 DATE = {"type": "date"}
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
@@ -40,3 +43,15 @@ class RemovalForm(ShowsRefusals, WebForm):
 
 class UploadForm(ShowsRefusals, WebForm):
     file = FileField(LABELS["file"], render_kw={"accept": ".csv,text/csv"})
+
+
+class CompletionForm(ShowsRefusals, WebForm):
+    """The pilot team completes the pilot: results, recommendation and the impact realised."""
+
+    version = HiddenField()
+    summary = TextAreaField(FIELD_LABELS["summary"], description="What the pilot found: what the charts show, "
+                                                                 "what the PDSA cycles taught.")
+    recommendation = RadioField(FIELD_LABELS["recommendation"], validate_choice=False,
+                                choices=[SelectChoice(r.value, r.label) for r in Recommendation])
+    impact = TextAreaField(FIELD_LABELS["impact"], description="What changed for patients and staff, in numbers "
+                                                               "where you can (falls per 1,000 bed-days, minutes, money).")

@@ -6,16 +6,19 @@ from ideas.database import db
 from ideas.errors import Conflict, Refusal
 from ideas.extensions import htmx
 from ideas.pilots import operations as ops
-from ideas.pilots.access import HAS_PILOT, may_record
+from ideas.pilots.access import HAS_PILOT, is_pilot_team, may_record
+from ideas.pilots.completion import complete_pilot
 from ideas.pilots.csv_upload import MAX_BYTES, MAX_ROWS, UploadRefused, expected_header
-from ideas.pilots.forms import CorrectionForm, ObservationForm, PdsaForm, RemovalForm, UploadForm
+from ideas.pilots.forms import CompletionForm, CorrectionForm, ObservationForm, PdsaForm, RemovalForm, UploadForm
 from ideas.pilots.listing import LATEST, cycles_of, latest_observations, observation_counts
 from ideas.pilots.models import Observation, PdsaCycle
+from ideas.pilots.queries import results_of
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
 from ideas.pipeline.views import visible_idea
 from ideas.review.models import Measure
-from ideas.review.queries import measures_of
+from ideas.pipeline.workflow import Stage, transition_for, unmet_preconditions
+from ideas.review.queries import measures_of, plan_of
 from ideas.web import attempt, form_status, number_arg
 
 bp = Blueprint("pilots", __name__, url_prefix="/ideas")
@@ -53,7 +56,17 @@ def _measure_context(measure: Measure, observations: list, count: int, **forms) 
             "showing_all": _shown_in_full() == measure.id}
 
 
-def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
+def _completion(idea: Idea, form: CompletionForm | None) -> dict:
+    """The completion form for the pilot team while the pilot runs, with what still stands in its way."""
+    facts, actor = idea_facts(idea), actor_facts(current_user)
+    completing = idea.stage == Stage.PILOT and is_pilot_team(facts, actor)
+    blocked = [r.message for r in unmet_preconditions(transition_for("complete_pilot", Stage.PILOT), facts, actor)
+               ] if completing else []
+    return {"may_complete": completing, "blocked": blocked, "results": results_of(idea.id), "plan": plan_of(idea.id),
+            "completion": form or CompletionForm(formdata=None, data={"version": idea.version})}
+
+
+def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None, completion: CompletionForm | None = None):
     """The pilot page; `measure_forms` holds a refused form of one measure (by id), shown with its messages."""
     measure_forms = measure_forms or {}
     every_of = _shown_in_full()
@@ -62,7 +75,7 @@ def _page(idea: Idea, status: int = 200, measure_forms: dict | None = None):
                                  **measure_forms.get(m.id, {})) for m in measures_of(idea.id)]
     return render_template("pilots/page.html", idea=idea, cycles=cycles_of(idea.id), sections=sections,
                            may_record=_recording(idea), has_pilot=has_pilot(idea), latest=LATEST,
-                           max_rows=MAX_ROWS), status
+                           max_rows=MAX_ROWS, **_completion(idea, completion)), status
 
 
 @bp.app_template_global()
@@ -75,6 +88,25 @@ def has_pilot(idea: Idea) -> bool:
 @login_required
 def page(idea_id: int):
     return _page(visible_idea(idea_id))
+
+
+@bp.post("/<int:idea_id>/pilot/complete")
+@login_required
+def complete(idea_id: int):
+    """The pilot team completes the pilot; a refusal comes back on the form, the text kept."""
+    idea = visible_idea(idea_id)
+    form = CompletionForm()
+    if not form.validate_on_submit():
+        return _page(idea, 422, completion=form)
+    fields = {name: form[name].data for name in ("summary", "recommendation", "impact")}
+    refusal = attempt(form, lambda: complete_pilot(idea, current_user._get_current_object(), fields,
+                                                   form.version.data))
+    if refusal:
+        if isinstance(refusal, Conflict):
+            form.version.data = idea.version  # warned: completing again applies to the idea as it is now
+        return _page(idea, refusal.status, completion=form)
+    flash("Pilot completed: the committee reviews the results next.", "success")
+    return redirect(url_for("pipeline.detail", idea_id=idea.id))
 
 
 # --- PDSA cycles -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from ideas.pipeline.workflow import (
     MENTORED,
     TRANSITIONS,
     Stage,
+    Transition,
     available_actions,
     can_edit,
     can_see,
@@ -197,6 +198,16 @@ def answer(idea_id: int):
     return redirect(url_for("pipeline.mine" if current_user.has_role(Role.MENTEE) else "home.index"))
 
 
+ACTION_INPUTS = frozenset({"reason", "comment", "response", "mentor"})  # what ActionForm carries
+
+
+def _own_page(idea: Idea, row: Transition) -> str:
+    """Where an action with its own form is taken: completing on the pilot page, decisions in the review pack."""
+    if row.action == "complete_pilot":
+        return url_for("pilots.page", idea_id=idea.id, _anchor="results")
+    return url_for("committee.pack", idea_id=idea.id, decide=row.action, _anchor=f"decide-{row.action}")
+
+
 @bp.route("/<int:idea_id>/actions/<action>", methods=["GET", "POST"])
 @login_required
 def act(idea_id: int, action: str):
@@ -206,6 +217,8 @@ def act(idea_id: int, action: str):
         abort(404)
     facts, actor = idea_facts(idea), actor_facts(current_user)
     row = next((t for t in available_actions(facts, actor) if t.action == action), None)
+    if row is not None and (row.signed or not set(row.inputs) <= ACTION_INPUTS):
+        return redirect(_own_page(idea, row))  # signed, or asking for more than a reason: its own page
     form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():

@@ -63,6 +63,9 @@ class PlanForm(ShowsRefusals, WebForm):
     planned_start = StringField(LABELS["planned_start"], render_kw=DATE)
     planned_end = StringField(LABELS["planned_end"], render_kw=DATE)
     data_collection = TextAreaField(LABELS["data_collection"], description="Who collects what, how often, from where.")
+    estimated_impact = TextAreaField(LABELS["estimated_impact"], description="What the pilot should change for "
+                                     "patients and staff, in numbers where you can: falls per 1,000 bed days, "
+                                     "minutes saved, money. Set beside what was realised when the pilot completes.")
 
 
 class MeasureForm(ShowsRefusals, WebForm):

@@ -20,6 +20,7 @@ LABELS = {
     "planned_start": "Planned start",
     "planned_end": "Planned end",
     "data_collection": "Data collection plan",
+    "estimated_impact": "Estimated impact",
     "kind": "Measure type",
     "name": "Measure name",
     "definition": "Operational definition",

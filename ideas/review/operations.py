@@ -284,11 +284,14 @@ def _plan(idea: Idea, actor: User, expected: object | None) -> PilotPlan:
 
 @material
 def save_plan(idea: Idea, actor: User, fields: Mapping[str, object], expected_version: object) -> dict:
-    """Aim, pilot units, planned dates (end after start) and the data collection plan."""
+    """Aim, pilot units, planned dates (end after start), the data collection plan and, when given, the
+    estimated impact (a caller that does not send it leaves it as it is)."""
     values = {"aim": text("aim", fields.get("aim")),
               "planned_start": a_date("planned_start", fields.get("planned_start")),
               "planned_end": a_date("planned_end", fields.get("planned_end")),
               "data_collection": text("data_collection", fields.get("data_collection"))}
+    if "estimated_impact" in fields:
+        values["estimated_impact"] = text("estimated_impact", fields["estimated_impact"])
     if values["planned_start"] and values["planned_end"] and values["planned_end"] <= values["planned_start"]:
         raise Invalid(f"{LABELS['planned_end']}: the pilot must end after it starts.", field="planned_end")
     units = _units(fields.get("units") or [])

@@ -264,7 +264,8 @@ def _plan_form(plan, posted: bool) -> PlanForm:
     else:
         data = {"version": _version_of(plan)}
         if plan:
-            data.update(aim=plan.aim, data_collection=plan.data_collection, units=[str(u.id) for u in plan.units],
+            data.update(aim=plan.aim, data_collection=plan.data_collection, estimated_impact=plan.estimated_impact,
+                        units=[str(u.id) for u in plan.units],
                         planned_start=plan.planned_start.isoformat() if plan.planned_start else "",
                         planned_end=plan.planned_end.isoformat() if plan.planned_end else "")
         form = PlanForm(formdata=None, data=data)
