@@ -102,7 +102,8 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
     after = {"stage": str(idea.stage), "mentor_id": idea.mentor_id}
     changes = {name: (before[name], after[name]) for name in before if before[name] != after[name]}
     # Only the texts this action asks for were checked (and guarded): only they reach the trail.
-    reason = next((inputs[name].strip() for name in row.inputs if name != "mentor" and inputs.get(name)), None)
+    reason = next((inputs[name].strip() for name in row.inputs
+                   if name != "mentor" and isinstance(inputs.get(name), str) and inputs[name].strip()), None)
     record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, meaning=meaning,
            actor=actor or SYSTEM)
     on_transition(idea, action, source, row.target)
