@@ -17,18 +17,6 @@ from ideas.spread.operations import answer_check, flag_missed, update_unit
 from ideas.spread.rules import check_due_dates
 from tests.support.committee import PASSWORD
 from tests.support.ideas import idea_events
-from tests.support.spread import scale_up_idea
-
-
-@pytest.fixture
-def members(people, create_user):
-    return [people["committee"], create_user(Role.COMMITTEE), create_user(Role.COMMITTEE)]
-
-
-@pytest.fixture
-def spread(people, members):
-    idea, units = scale_up_idea(people, members)
-    return idea, units
 
 
 def adopt(idea, unit, actor, owner, on, **fields):
