@@ -15,6 +15,7 @@ from ideas.audit import SYSTEM, record
 from ideas.clock import utcnow
 from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
+from ideas.pilots.access import is_pilot_team
 from ideas.pilots.operations import a_value, hospital_today, parse_day
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
@@ -25,7 +26,6 @@ from ideas.spread.access import CHECKS_OPEN, may_answer, may_spread
 from ideas.spread.labels import LABELS
 from ideas.spread.models import SustainmentCheck, TargetUnit
 from ideas.spread.rules import DUE_SOON_DAYS, CheckAnswer, UnitStatus, check_due_dates
-from ideas.pilots.access import is_pilot_team
 
 TEXT_LENGTH = 3000
 UNIT_FIELDS = ("status", "lead_id", "planned_start", "started_on", "adopted_on", "sustainment_owner_id",
@@ -134,6 +134,16 @@ def update_unit(idea: Idea, actor: User, target_unit_id: int, fields: Mapping[st
     if newly_adopted and values["status"] == UnitStatus.ADOPTED:
         _schedule_checks(unit, actor)
     return changes
+
+
+def add_target_units(idea: Idea, actor: User, unit_ids: list[int]) -> list[TargetUnit]:
+    """The units the committee named at approve_scale_up, planned; audited (the decision itself checks who)."""
+    targets = [TargetUnit(idea_id=idea.id, unit_id=unit_id) for unit_id in unit_ids]
+    db.session.add_all(targets)
+    db.session.flush()
+    for target in targets:
+        record("target_unit.added", entity=target, actor=actor, changes={"unit_id": (None, target.unit_id)})
+    return targets
 
 
 def _schedule_checks(unit: TargetUnit, actor: User) -> None:

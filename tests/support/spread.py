@@ -1,7 +1,7 @@
 """Test helpers for scale-up: an idea walked from its pilot to scale-up through the real operations.
 
 Completing the pilot and approving the scale-up go through `apply_action`; until the committee's
-pilot review names the target units itself (branch `pilotreview`), this helper inserts their rows.
+pilot review names the target units itself (branch `pilotreview`), this helper names them with `add_target_units`.
 """
 from datetime import timedelta
 
@@ -15,6 +15,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.review.models import Measure
 from ideas.spread.models import TargetUnit
+from ideas.spread.operations import add_target_units
 from tests.support.committee import PASSWORD, vote
 from tests.support.ideas import a_unit
 from tests.support.pilots import add_observations, running_pilot
@@ -48,7 +49,6 @@ def scale_up_idea(people: dict, members: list[User], units: list[Unit] | None = 
     vote(idea, members)
     chosen = [unit.id for unit in units]
     apply_action(idea, members[0], "approve_scale_up", idea.version, password=PASSWORD, target_units=chosen)
-    targets = [TargetUnit(idea_id=idea.id, unit_id=unit_id) for unit_id in chosen]
-    db.session.add_all(targets)
+    targets = add_target_units(idea, members[0], chosen)
     db.session.commit()
     return idea, targets
