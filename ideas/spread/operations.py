@@ -16,7 +16,7 @@ from ideas.clock import utcnow
 from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots.access import is_pilot_team
-from ideas.pilots.operations import a_value, hospital_today, parse_day
+from ideas.pilots.operations import a_day, a_value, hospital_today
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
 from ideas.pipeline.models import Idea
@@ -39,18 +39,7 @@ def _text(name: str, value: object, required: str | None = None) -> str:
 
 
 def _day(name: str, value: object, required: str | None = None) -> date | None:
-    if value in (None, ""):
-        if required:
-            raise Invalid(required, field=name)
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return parse_day(str(value))
-    except ValueError:
-        shown = str(value).replace("\x00", "")[:40]
-        raise Invalid(f"{LABELS[name]}: “{shown}” is not a date; give it as YYYY-MM-DD or DD/MM/YYYY.",
-                      field=name) from None
+    return a_day(name, value, required, LABELS[name])
 
 
 def _person(name: str, value: object, required: str | None = None) -> int | None:

@@ -107,20 +107,26 @@ def _stale(form, refusal: Refusal, row) -> None:
         form.version.data = row.version  # warned: sending again applies it to the current values
 
 
+def _save(idea: Idea, row, form, save, slot: str, message: str, anchor: str):
+    """Save a unit or answer a check (`save(form)`): back to the row, or the page with the refused form."""
+    if not form.validate_on_submit():
+        return _page(idea, 422, **{slot: {row.id: form}})
+    refusal = attempt(form, lambda: save(form))
+    if refusal:
+        _stale(form, refusal, row)
+        return _page(idea, refusal.status, **{slot: {row.id: form}})
+    flash(message, "success")
+    return redirect(url_for("spread.page", idea_id=idea.id, _anchor=anchor))
+
+
 @bp.post("/<int:idea_id>/scale-up/units/<int:target_unit_id>")
 @login_required
 def update_unit(idea_id: int, target_unit_id: int):
     idea = visible_idea(idea_id)
     unit = _row(TargetUnit, idea, target_unit_id, "unit")
-    form = _unit_form(unit, active_people(), posted=True)
-    if not form.validate_on_submit():
-        return _page(idea, 422, unit_forms={unit.id: form})
-    refusal = attempt(form, lambda: ops.update_unit(idea, current_user, unit.id, _fields(form), form.version.data))
-    if refusal:
-        _stale(form, refusal, unit)
-        return _page(idea, refusal.status, unit_forms={unit.id: form})
-    flash(f"{unit.unit.label} saved.", "success")
-    return redirect(url_for("spread.page", idea_id=idea.id, _anchor=f"unit-{unit.id}"))
+    return _save(idea, unit, _unit_form(unit, active_people(), posted=True),
+                 lambda form: ops.update_unit(idea, current_user, unit.id, _fields(form), form.version.data),
+                 "unit_forms", f"{unit.unit.label} saved.", f"unit-{unit.id}")
 
 
 @bp.post("/<int:idea_id>/sustainment/<int:check_id>")
@@ -128,15 +134,9 @@ def update_unit(idea_id: int, target_unit_id: int):
 def answer_check(idea_id: int, check_id: int):
     idea = visible_idea(idea_id)
     check = _row(SustainmentCheck, idea, check_id, "sustainment check")
-    form = _check_form(check, measures_of(idea.id), posted=True)
-    if not form.validate_on_submit():
-        return _page(idea, 422, check_forms={check.id: form})
-    refusal = attempt(form, lambda: ops.answer_check(idea, current_user, check.id, _fields(form), form.version.data))
-    if refusal:
-        _stale(form, refusal, check)
-        return _page(idea, refusal.status, check_forms={check.id: form})
-    flash(f"Day-{check.day} check answered. Thank you.", "success")
-    return redirect(url_for("spread.page", idea_id=idea.id, _anchor=f"check-{check.id}"))
+    return _save(idea, check, _check_form(check, measures_of(idea.id), posted=True),
+                 lambda form: ops.answer_check(idea, current_user, check.id, _fields(form), form.version.data),
+                 "check_forms", f"Day-{check.day} check answered. Thank you.", f"check-{check.id}")
 
 
 @bp.post("/<int:idea_id>/scale-up/adopt")

@@ -1,14 +1,8 @@
 """Fixtures of the scale-up's tests: committee members enough for quorum, and an idea in scale-up."""
 import pytest
 
-from ideas.accounts.models import Role
+from tests.pilots.conftest import members  # noqa: F401  (three committee members, enough for quorum)
 from tests.support.spread import scale_up_idea
-
-
-@pytest.fixture
-def members(people, create_user):
-    return [people["committee"], create_user(Role.COMMITTEE, name="Ravi Patel"),
-            create_user(Role.COMMITTEE, name="Lena Novak")]
 
 
 @pytest.fixture
