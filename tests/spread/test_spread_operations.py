@@ -7,10 +7,13 @@ import time_machine
 from sqlalchemy import select
 
 from ideas.accounts.models import Role
+from ideas.accounts.reauth import SIGNED_BY
+from ideas.audit.models import AuditEvent
 from ideas.database import db
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pilots.operations import hospital_today
 from ideas.pipeline.operations import apply_action
+from ideas.pipeline.workflow import TRANSITIONS
 from ideas.review.models import Measure
 from ideas.spread.models import SustainmentCheck, TargetUnit
 from ideas.spread.operations import answer_check, flag_missed, update_unit
@@ -242,3 +245,9 @@ def test_an_answered_check_is_never_missed(spread, people):
         answer_check(idea, people["committee"], check.id, {"answer": "yes"}, check.version)
         db.session.commit()
     assert flag_missed(date(2027, 2, 5)) == 0
+
+
+def test_every_signed_decision_s_audit_meaning_fits_its_column():
+    """PostgreSQL refuses a meaning longer than the column (SQLite would store it): "marked the idea adopted" did."""
+    width = AuditEvent.__table__.c.meaning.type.length
+    assert [row.signed for row in TRANSITIONS if row.signed and len(f"{row.signed}; {SIGNED_BY}") > width] == []
