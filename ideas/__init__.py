@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
     from ideas.similar.views import bp as similar_bp
+    from ideas.spread.views import bp as spread_bp
     from ideas.web import vendor
 
     app.register_blueprint(accounts_bp)
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(hold_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(similar_bp)
+    app.register_blueprint(spread_bp)
     app.register_blueprint(vendor)
 
 

@@ -1,5 +1,5 @@
 """The seeded demo: sites with units, a user for every role, mentees paired with mentors, ideas in every
-stage the product reaches, and the committee's votes, decisions, conditions and meetings."""
+stage, the committee's votes, decisions, conditions and meetings, pilots, scale-up and sustainment."""
 import click
 from sqlalchemy import select
 
@@ -11,18 +11,19 @@ from ideas.committee.demo import seed_demo_committee
 from ideas.database import db
 from ideas.pipeline.operations import apply_action, create_draft
 from ideas.review.demo import seed_demo_reviews
+from ideas.spread.demo import seed_demo_spread
 
 DEMO_PASSWORD = "frontline-demo-2026"
 DEMO_USERS = [
-    ("mentee@demo.example", "Maya Okafor (staff nurse)", {Role.MENTEE}),
-    ("mentee2@demo.example", "Sam Rivera (physiotherapist)", {Role.MENTEE}),
-    ("mentor@demo.example", "Dr Priya Shah (mentor)", {Role.MENTOR}),
-    ("mentor2@demo.example", "Tom Berg (senior nurse, mentor)", {Role.MENTOR, Role.MENTEE}),
-    ("chair@demo.example", "Dr Ana Lopes (committee chair)", {Role.COMMITTEE}),
-    ("committee@demo.example", "Grace Kim (committee)", {Role.COMMITTEE}),
-    ("committee2@demo.example", "Omar Haddad (committee)", {Role.COMMITTEE}),
-    ("committee3@demo.example", "Joy Adeyemi (director of nursing, committee)", {Role.COMMITTEE}),
-    ("admin@demo.example", "Quality Office (admin)", {Role.ADMIN}),
+    ("mentee@demo.example", "Maya Okafor", {Role.MENTEE}),
+    ("mentee2@demo.example", "Sam Rivera", {Role.MENTEE}),
+    ("mentor@demo.example", "Dr Priya Shah", {Role.MENTOR}),
+    ("mentor2@demo.example", "Tom Berg", {Role.MENTOR, Role.MENTEE}),
+    ("chair@demo.example", "Dr Ana Lopes", {Role.COMMITTEE}),
+    ("committee@demo.example", "Grace Kim", {Role.COMMITTEE}),
+    ("committee2@demo.example", "Omar Haddad", {Role.COMMITTEE}),
+    ("committee3@demo.example", "Joy Adeyemi", {Role.COMMITTEE}),
+    ("admin@demo.example", "Quality Office", {Role.ADMIN}),
 ]
 DEMO_UNITS = {
     "Riverside General Hospital": ["Ward 4B – Acute Medicine", "Emergency Department", "Intensive Care"],
@@ -53,6 +54,7 @@ def seed_demo() -> None:
     seed_demo_ideas(users, units)
     red_trays = seed_demo_reviews(users, units)
     seed_demo_committee(users, units, red_trays, DEMO_PASSWORD)
+    seed_demo_spread(users, units, DEMO_PASSWORD)
     db.session.commit()
 
 

@@ -246,6 +246,10 @@ CALLS = {
     "pilots.correct": [("POST", {"observation_id": NOT_THERE}, {})],
     "pilots.remove": [("POST", {"observation_id": NOT_THERE}, {})],
     "safety_hold.clear": [("POST", {}, {})],
+    "spread.page": [("GET", {}, None)],
+    "spread.update_unit": [("POST", {"target_unit_id": NOT_THERE}, {"version": "stale"})],
+    "spread.answer_check": [("POST", {"check_id": NOT_THERE}, {"version": "stale"})],
+    "spread.mark_adopted": [("POST", {}, {"version": "stale"})],
 }
 # Routes that name an idea in the form rather than the URL.
 FORM_CALLS = {"pipeline.autosave": [("POST", {}, {"idea_id": None, "version": "stale", "title": "A new title"})]}

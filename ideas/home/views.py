@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.pipeline.queries import invitations, my_ideas, waiting_on
 from ideas.review.queue import mentor_queue
+from ideas.spread.queries import sustainment_for
 
 bp = Blueprint("home", __name__)
 HOME_LIST_LENGTH = 5
@@ -13,7 +14,7 @@ HOME_LIST_LENGTH = 5
 @bp.get("/")
 @login_required
 def index():
-    context = {"invitations": invitations(current_user)}
+    context = {"invitations": invitations(current_user), "sustainment": sustainment_for(current_user)}
     if current_user.has_role(Role.MENTEE):
         ideas = my_ideas(current_user, limit=HOME_LIST_LENGTH)
         context.update(ideas=ideas, waiting=waiting_on(ideas, current_user))

@@ -52,7 +52,8 @@ def parse_day(raw: str) -> date:
     return date.fromisoformat(raw)
 
 
-def a_day(name: str, value: object, required: str | None = None) -> date | None:
+def a_day(name: str, value: object, required: str | None = None, label: str | None = None) -> date | None:
+    """A day as typed (ISO or day first), None when empty and not `required`; Invalid on `name` otherwise."""
     if value in (None, ""):
         if required:
             raise Invalid(required, field=name)
@@ -62,8 +63,8 @@ def a_day(name: str, value: object, required: str | None = None) -> date | None:
     try:
         return parse_day(str(value))
     except ValueError:
-        raise Invalid(f"{LABELS[name]}: “{_shown(value)}” is not a date; give it as YYYY-MM-DD or DD/MM/YYYY.",
-                      field=name) from None
+        raise Invalid(f"{label or LABELS[name]}: “{_shown(value)}” is not a date; give it as YYYY-MM-DD or "
+                      "DD/MM/YYYY.", field=name) from None
 
 
 def a_value(name: str, value: object) -> float:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ideas.accounts.models import Unit, User, string_enum
 from ideas.clock import utcnow
 from ideas.database import UTCDateTime, db
-from ideas.pipeline.models import IdeaPart
+from ideas.pipeline.models import Idea, IdeaPart
 from ideas.spread.rules import CheckAnswer, UnitStatus
 
 
@@ -63,6 +63,7 @@ class SustainmentCheck(IdeaPart, db.Model):
     missed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when flagged as missed: flagged once
     version: Mapped[int] = mapped_column(nullable=False)
 
+    idea: Mapped[Idea] = relationship()
     target_unit: Mapped[TargetUnit] = relationship()
     answered_by: Mapped[User | None] = relationship()
 

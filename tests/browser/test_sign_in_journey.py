@@ -23,7 +23,7 @@ def test_mentee_signs_in_and_out(app, new_page, width, label):
 
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="Welcome, Maya Okafor (staff nurse)").wait_for()
+    page.get_by_role("heading", name="Welcome, Maya Okafor").wait_for()
     page.get_by_role("heading", name="My ideas").wait_for()
     tab.screenshot(f"home-mentee-{label}")
 
