@@ -38,7 +38,9 @@ def _rows(where: ColumnElement[bool], *joins) -> tuple[list[Idea], int]:
     count = select(func.count(Idea.id))
     for target, on in joins:
         query, count = query.join(target, on, isouter=True), count.join(target, on, isouter=True)
-    ideas = db.session.scalars(query.where(where).options(joinedload(Idea.submitter), joinedload(Idea.mentor))
+    # Names and the active flag are all a list shows: the people's roles are not loaded.
+    people = (joinedload(Idea.submitter).lazyload(User.role_rows), joinedload(Idea.mentor).lazyload(User.role_rows))
+    ideas = db.session.scalars(query.where(where).options(*people)
                                .order_by(Idea.stage_changed_at, Idea.id).limit(SHOWN))
     return list(ideas), db.session.scalar(count.where(where))
 
