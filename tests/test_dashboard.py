@@ -17,7 +17,6 @@ from ideas.dashboard.queries import FUNNEL, Scope, funnel, median_days, over_the
 from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import CLOSED, Stage
-from tests.conftest import sign_in_fully
 from tests.support.bulk import bulk_ideas
 from tests.support.ideas import a_unit, idea_events, make_idea
 from tests.support.statements import statements_of
@@ -123,14 +122,8 @@ class Tables(HTMLParser):
             self.row = None
 
 
-def _sign_in(client, create_user, *roles):
-    user = create_user(*roles)
-    sign_in_fully(client, user)
-    return user
-
-
-def test_each_csv_equals_its_table_on_the_page(client, create_user, pipeline):
-    _sign_in(client, create_user, Role.COMMITTEE)
+def test_each_csv_equals_its_table_on_the_page(client, signed_in, pipeline):
+    signed_in(Role.COMMITTEE)
     unit = a_unit()
     page = client.get(f"/dashboard?site={unit.site_id}&unit={unit.id}")
     assert page.status_code == 200
@@ -148,8 +141,8 @@ def test_each_csv_equals_its_table_on_the_page(client, create_user, pipeline):
     assert stages["Mentor review"] == str(stage_counts(Scope(unit_id=unit.id))[Stage.MENTOR_REVIEW])
 
 
-def test_the_page_draws_each_chart_with_its_numbers_in_words(client, create_user, pipeline):
-    _sign_in(client, create_user, Role.ADMIN)
+def test_the_page_draws_each_chart_with_its_numbers_in_words(client, signed_in, pipeline):
+    signed_in(Role.ADMIN)
     html = client.get("/dashboard").get_data(as_text=True)
     counts = stage_counts(Scope())
     assert f"Mentor review: {counts[Stage.MENTOR_REVIEW]}" in html  # the chart's description
@@ -159,8 +152,8 @@ def test_the_page_draws_each_chart_with_its_numbers_in_words(client, create_user
 @pytest.mark.parametrize("roles, status", [
     ((Role.MENTEE,), 403), ((Role.MENTOR,), 403), ((Role.MENTEE, Role.MENTOR), 403),
     ((Role.COMMITTEE,), 200), ((Role.ADMIN,), 200)])
-def test_only_the_committee_and_administrators_see_the_dashboard(client, create_user, roles, status):
-    _sign_in(client, create_user, *roles)
+def test_only_the_committee_and_administrators_see_the_dashboard(client, signed_in, roles, status):
+    signed_in(*roles)
     assert client.get("/dashboard").status_code == status
     assert client.get("/dashboard/stages.csv").status_code == status
 
@@ -177,10 +170,10 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     ("unit=-1", "unit", "Choose a unit from the list."),
     ("unit=abc&site=1", "unit", "Choose a unit from the list."),
 ])
-def test_a_hostile_filter_is_refused_naming_its_field(client, create_user, query, field, message):
+def test_a_hostile_filter_is_refused_naming_its_field(client, signed_in, query, field, message):
     a_unit()
     db.session.commit()
-    _sign_in(client, create_user, Role.COMMITTEE)
+    signed_in(Role.COMMITTEE)
     for path in ("/dashboard", "/dashboard/stages.csv"):
         response = client.get(f"{path}?{query}")
         html = response.get_data(as_text=True)
@@ -188,23 +181,23 @@ def test_a_hostile_filter_is_refused_naming_its_field(client, create_user, query
         assert f'id="{field}-error"' in html and message in html
 
 
-def test_a_unit_of_another_site_is_refused(client, create_user):
+def test_a_unit_of_another_site_is_refused(client, signed_in):
     unit = a_unit()
     other = create_site("Hillside Community Hospital")
     db.session.commit()
-    _sign_in(client, create_user, Role.ADMIN)
+    signed_in(Role.ADMIN)
     response = client.get(f"/dashboard?site={other.id}&unit={unit.id}")
     assert response.status_code == 422
     assert "That unit is not at the chosen site" in response.get_data(as_text=True)
 
 
-def test_an_unknown_table_is_not_found(client, create_user):
-    _sign_in(client, create_user, Role.ADMIN)
+def test_an_unknown_table_is_not_found(client, signed_in):
+    signed_in(Role.ADMIN)
     assert client.get("/dashboard/everything.csv").status_code == 404
 
 
-def test_the_dashboard_sends_as_many_statements_for_1000_ideas_as_for_10(client, create_user, people):
-    _sign_in(client, create_user, Role.COMMITTEE)
+def test_the_dashboard_sends_as_many_statements_for_1000_ideas_as_for_10(client, signed_in, people):
+    signed_in(Role.COMMITTEE)
     submitters = [people["submitter"], people["co_author"]]
     counts = []
     for total in (10, 1000):
