@@ -15,10 +15,13 @@ from ideas.audit.models import AuditEvent
 from ideas.clock import utcnow
 from ideas.dashboard.queries import FUNNEL, Scope, funnel, median_days, over_their_limit, stage_counts, throughput
 from ideas.database import db
+from ideas.pilots.chart_data import measure_chart
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import CLOSED, Stage
 from tests.support.bulk import bulk_ideas
+from tests.support.holds import balancing_measure, observe, trip_stop_rule
 from tests.support.ideas import a_unit, idea_events, make_idea
+from tests.support.pilots import running_pilot
 from tests.support.statements import statements_of
 
 
@@ -206,3 +209,19 @@ def test_the_dashboard_sends_as_many_statements_for_1000_ideas_as_for_10(client,
         counts.append(len(statements_of(lambda: responses.append(client.get("/dashboard")))))
         assert responses[0].status_code == 200
     assert counts[0] == counts[1]
+
+
+def test_a_pilot_shows_its_hold_and_its_measures_latest_signals_as_its_chart_reads_them(client, signed_in, people,
+                                                                                       create_user):
+    members = [create_user(Role.COMMITTEE) for _ in range(3)]
+    idea = running_pilot(people, members)
+    observe(balancing_measure(idea), people["submitter"], [30.0, 31.0, 32.0, 33.0, 34.0, 35.0])
+    trip_stop_rule(idea, people["submitter"])
+    signed_in(Role.COMMITTEE)
+    response = client.get("/dashboard/pilots.csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    chart = measure_chart(balancing_measure(idea))
+    expected = "; ".join(s.text for s in (chart.control or chart.run).phases[-1].signals)
+    [row] = [r for r in rows if r["Measure"] == chart.measure.name]
+    assert expected and row["Latest signals"] == expected
+    assert row["Safety hold"] == "On safety hold" and row["Observations"] == "7" and row["Idea"] == str(idea.id)
