@@ -43,10 +43,6 @@ def test_the_other_ways_out_leave_out_withdrawing_and_the_system():
     assert "reapprove" not in {o.transition.action for o in tracker(Stage.PILOT, NAMES).others}
 
 
-def test_a_step_not_built_yet_says_so():
-    assert tracker(Stage.SCALE_UP, NAMES).next.not_yet
-
-
 @pytest.mark.parametrize("stage, path", [
     (Stage.REVISION, [Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION]),
     (Stage.DECLINED, [Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.DECLINED]),

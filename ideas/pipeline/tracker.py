@@ -28,10 +28,6 @@ class NextStep:
     transition: Transition
     by: str
 
-    @property
-    def not_yet(self) -> bool:
-        return self.transition.needs is not None
-
 
 @dataclass(frozen=True)
 class Tracker:
