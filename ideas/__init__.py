@@ -104,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.committee.condition_views import bp as conditions_bp
     from ideas.committee.meeting_views import bp as meetings_bp
     from ideas.committee.views import bp as committee_bp
+    from ideas.dashboard.views import bp as dashboard_bp
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
     from ideas.pilots.views import bp as pilots_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(conditions_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)

@@ -3,6 +3,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from ideas.accounts.models import Role
+from ideas.home.agenda import Standing, standing
+from ideas.home.stuck import stuck
 from ideas.pipeline.queries import invitations, my_ideas, waiting_on
 from ideas.review.queue import mentor_queue
 from ideas.spread.queries import sustainment_for
@@ -20,4 +22,12 @@ def index():
         context.update(ideas=ideas, waiting=waiting_on(ideas, current_user))
     if current_user.has_role(Role.MENTOR):
         context["queue"] = mentor_queue(current_user, limit=HOME_LIST_LENGTH)
+    if current_user.has_role(Role.ADMIN):
+        context["stuck"] = stuck()
     return render_template("home/index.html", roles=sorted(current_user.roles), **context)
+
+
+@bp.app_template_global()
+def agenda_standing(items) -> dict[int, Standing]:
+    """For the committee's card: where the signed-in member stands on each agenda item."""
+    return standing(items, current_user)

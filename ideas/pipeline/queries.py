@@ -3,12 +3,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ideas.accounts.models import User
-from ideas.audit.models import AuditEvent
+from ideas.audit.chain import value_text
+from ideas.audit.models import AuditEvent, AuditValue, Side
 from ideas.database import db
 from ideas.pipeline.facts import actor_facts, idea_facts, queues
 from ideas.pipeline.models import CoAuthorStatus, Idea
 from ideas.pipeline.visibility import named_as, written_by
-from ideas.pipeline.workflow import Transition, available_actions
+from ideas.pipeline.workflow import Stage, Transition, available_actions
 
 
 def my_ideas(user: User, limit: int | None = None) -> list[Idea]:
@@ -50,3 +51,14 @@ def hold_trips(idea_id: int) -> list[AuditEvent]:
     return list(db.session.scalars(select(AuditEvent).where(
         AuditEvent.idea_id == idea_id, AuditEvent.action == "idea.safety_hold_placed", AuditEvent.sequence > cleared)
         .order_by(AuditEvent.sequence)))
+
+
+def came_from(idea_ids: list[int], stage: Stage) -> set[int]:
+    """Of these ideas, those whose latest transition left `stage` (a resubmission left revision): one query."""
+    latest = (select(func.max(AuditEvent.sequence))
+              .where(AuditEvent.idea_id.in_(idea_ids), AuditEvent.action == "idea.transition")
+              .group_by(AuditEvent.idea_id))
+    return set(db.session.scalars(
+        select(AuditEvent.idea_id).join(AuditValue, AuditValue.event_sequence == AuditEvent.sequence)
+        .where(AuditEvent.sequence.in_(latest), AuditValue.field == "stage", AuditValue.side == Side.OLD,
+               AuditValue.value == value_text("stage", stage.value))))

@@ -16,12 +16,14 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline import handover  # noqa: F401  (ideas a leaving mentor holds are open work)
 from ideas.pipeline.operations import apply_action, create_draft, reassign_mentor, save_draft
 from ideas.pipeline.queries import invitations, last_transition, my_ideas, waiting_on
+from ideas.pipeline.tracker import Tracker, primary_first, tracker
 from ideas.pipeline.workflow import (
     ACTIONS,
     MENTORED,
     TRANSITIONS,
     Stage,
     Transition,
+    Who,
     available_actions,
     can_edit,
     can_see,
@@ -173,10 +175,19 @@ def detail(idea_id: int):
     timeline = requested_timeline(idea)
     if htmx:  # a filter or page of the timeline
         return render_template("timeline/_timeline.html", idea=idea, timeline=timeline)
-    return render_template("pipeline/detail.html", idea=idea, actions=available_actions(facts, actor),
+    return render_template("pipeline/detail.html", idea=idea, tracker=idea_tracker(idea),
+                           actions=primary_first(available_actions(facts, actor), idea.stage),
                            can_edit=can_edit(facts, actor),
                            can_reassign=current_user.has_role(Role.ADMIN) and idea.stage in MENTORED,
                            latest=last_transition(idea), timeline=timeline, comment_form=CommentForm())
+
+
+def idea_tracker(idea: Idea) -> Tracker:
+    """The stage tracker, naming the idea's submitter, accepted co-authors and mentor."""
+    names = {Who.SUBMITTER: idea.submitter.name, Who.CO_AUTHOR: ", ".join(u.name for u in idea.co_authors)}
+    if idea.mentor is not None:
+        names[Who.ASSIGNED_MENTOR] = idea.mentor.name
+    return tracker(Stage(idea.stage), names)
 
 
 @bp.post("/<int:idea_id>/invitation")

@@ -60,6 +60,12 @@ DEFINITIONS: dict[str, Definition] = {d.name: d for d in (
     Definition("stage_limit_committee_review_days", "Days at committee",
                "An idea waiting for the committee is flagged after this many days.",
                whole_number(1, 365, "days"), 30),
+    Definition("stage_limit_revision_days", "Days in revision",
+               "An idea back with its team for revision is flagged after this many days.",
+               whole_number(1, 365, "days"), 30),
+    Definition("stage_limit_pilot_review_days", "Days at the pilot review",
+               "A finished pilot waiting for the committee's review is flagged after this many days.",
+               whole_number(1, 365, "days"), 30),
     Definition("open_queue_wait_days", "Days before the open queue",
                "A submitted idea waits this long in the paired mentor's queue before every mentor sees it "
                "(0: at once).",

@@ -93,6 +93,7 @@ def test_pairing_deactivation_and_reactivation(client, admin, create_user, since
 def test_settings_changes_carry_old_and_new_values(client, admin, since):
     post(client, "/admin/settings", {"quorum": "5", "stage_limit_unclaimed_days": "7",
                                      "stage_limit_mentor_review_days": "14", "stage_limit_committee_review_days": "30",
+                                     "stage_limit_revision_days": "30", "stage_limit_pilot_review_days": "30",
                                      "open_queue_wait_days": "3", "time_zone": "America/Chicago"})
     changed = {e.entity_id: changes(e) for e in events("setting.changed")}
     assert sorted(changes_ for one in changed.values() for changes_ in one.items()) == [

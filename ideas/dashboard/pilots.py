@@ -1,0 +1,42 @@
+"""Pilots on the dashboard: each listed pilot's measures with the signals of their latest phase, read as the
+chart page reads them (`measure_chart`), and the pilot's safety hold.
+
+Reading a chart costs four queries a measure: the dashboard lists PILOTS_LISTED pilots at most, so the
+cost is bounded by what is shown, not by how many ideas there are.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ideas.database import db
+from ideas.pilots.chart_data import measure_chart
+from ideas.pipeline.models import Idea
+from ideas.review.models import Measure
+
+
+@dataclass(frozen=True)
+class MeasureSignals:
+    measure: Measure
+    points: int
+    signals: tuple[str, ...]  # the latest phase's signals, in words
+    problem: str | None  # data the chart engine refused
+
+
+@dataclass(frozen=True)
+class PilotSignals:
+    idea: Idea
+    measures: list[MeasureSignals]
+
+
+def pilot_signals(ideas: list[Idea]) -> list[PilotSignals]:
+    """Each pilot with its measures' latest signals."""
+    measures = db.session.scalars(select(Measure).where(Measure.idea_id.in_([idea.id for idea in ideas]))
+                                  .order_by(Measure.idea_id, Measure.id))
+    by_idea: dict[int, list[MeasureSignals]] = {}
+    for measure in measures:
+        chart = measure_chart(measure)
+        analysis = chart.control or chart.run
+        latest = analysis.phases[-1].signals if analysis else ()
+        by_idea.setdefault(measure.idea_id, []).append(
+            MeasureSignals(measure, len(chart.observations), tuple(s.text for s in latest), chart.problem))
+    return [PilotSignals(idea, by_idea.get(idea.id, [])) for idea in ideas]

@@ -1,0 +1,158 @@
+"""The dashboard's figures, each computed in SQL (GROUP BY, window functions) so the rows the page reads
+stay a handful however many ideas and audit events there are.
+
+Index use: counts per stage, median days and ideas over their limit read `ix_ideas_stage_stage_changed_at`;
+the funnel and throughput read the idea.transition events (`ix_audit_events_action`) and their stage
+values (the unique index on event, field and side); a site or unit filter reads `ix_ideas_unit_id`.
+"""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.orm import joinedload
+
+from ideas.accounts.models import Unit
+from ideas.audit.chain import value_text
+from ideas.audit.models import AuditEvent, AuditValue, Side
+from ideas.database import db
+from ideas.pipeline.limits import over_limit, stage_limits
+from ideas.pipeline.models import Idea
+from ideas.pipeline.workflow import CLOSED, RUNNING, Stage
+
+# The funnel: every idea that reached each of these stages, from the audit trail's transitions.
+FUNNEL = (Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.COMMITTEE_REVIEW, Stage.PILOT, Stage.SCALE_UP, Stage.ADOPTED)
+# Throughput: ideas that entered these stages in each month.
+THROUGHPUT = (Stage.SUBMITTED, Stage.PILOT, Stage.ADOPTED, Stage.DECLINED, Stage.WITHDRAWN, Stage.STOPPED)
+MONTHS = 12
+LISTED = 50  # ideas over their limit listed by name at most
+PILOTS_LISTED = 10  # pilots listed with their measures' signals (each measure's chart is read)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The site and unit the dashboard is filtered by (None: every one)."""
+
+    site_id: int | None = None
+    unit_id: int | None = None
+
+    def ideas(self) -> ColumnElement[bool]:
+        """The ideas in scope, by their origin unit."""
+        conditions = []
+        if self.unit_id is not None:
+            conditions.append(Idea.unit_id == self.unit_id)
+        if self.site_id is not None:
+            conditions.append(Idea.unit_id.in_(select(Unit.id).where(Unit.site_id == self.site_id)))
+        return and_(true(), *conditions)
+
+
+def stage_counts(scope: Scope) -> dict[Stage, int]:
+    """How many ideas are at each stage now: one GROUP BY."""
+    rows = db.session.execute(select(Idea.stage, func.count(Idea.id)).where(scope.ideas()).group_by(Idea.stage))
+    found = {Stage(stage): count for stage, count in rows}
+    return {stage: found.get(stage, 0) for stage in Stage}
+
+
+def _entered(stages, scope: Scope):
+    """idea.transition events into `stages` of ideas in scope, with the stage each entered."""
+    texts = {value_text("stage", stage.value): stage for stage in stages}
+    query = (select(AuditValue.value, AuditEvent.idea_id, AuditEvent.occurred_at)
+             .join(AuditEvent, AuditEvent.sequence == AuditValue.event_sequence)
+             .join(Idea, Idea.id == AuditEvent.idea_id)
+             .where(AuditEvent.action == "idea.transition", AuditEvent.outcome == "success",
+                    AuditValue.field == "stage", AuditValue.side == Side.NEW, AuditValue.value.in_(texts),
+                    scope.ideas()))
+    return query.subquery(), texts
+
+
+def funnel(scope: Scope) -> list[tuple[Stage, int]]:
+    """How many ideas ever reached each stage from submitted to adopted: one GROUP BY over the transitions."""
+    entered, texts = _entered(FUNNEL, scope)
+    rows = db.session.execute(select(entered.c.value, func.count(func.distinct(entered.c.idea_id)))
+                              .group_by(entered.c.value))
+    found = {texts[value]: count for value, count in rows}
+    return [(stage, found.get(stage, 0)) for stage in FUNNEL]
+
+
+def median_days(scope: Scope, now: datetime) -> list[tuple[Stage, int, float | None]]:
+    """For each open stage: how many ideas are there and the median of their days there so far.
+
+    The median entry time is picked in SQL with window functions (the middle one or two rows per
+    stage), so at most two rows a stage come back: the median age is now less the median entry time.
+    """
+    ranked = (select(Idea.stage, Idea.stage_changed_at,
+                     func.row_number().over(partition_by=Idea.stage,
+                                            order_by=(Idea.stage_changed_at, Idea.id)).label("n"),
+                     func.count(Idea.id).over(partition_by=Idea.stage).label("total"))
+              .where(scope.ideas(), Idea.stage.not_in(CLOSED)).subquery())
+    middle = or_(ranked.c.n == (ranked.c.total + 1) // 2, ranked.c.n == ranked.c.total // 2 + 1)
+    found: dict[Stage, list] = {}
+    for stage, changed_at, total in db.session.execute(
+            select(ranked.c.stage, ranked.c.stage_changed_at, ranked.c.total).where(middle)):
+        found.setdefault(Stage(stage), [total]).append(changed_at)
+    result = []
+    for stage in Stage:
+        if stage in CLOSED:
+            continue
+        total, *middle_times = found.get(stage, [0])
+        ages = [(now - moment) / timedelta(days=1) for moment in middle_times]
+        result.append((stage, total, round(sum(ages) / len(ages), 1) if ages else None))
+    return result
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    limits: dict[Stage, int]
+    counts: dict[Stage, int]  # over the limit, per limited stage
+    ideas: list[Idea]  # the longest waiting first, at most LISTED
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def over_their_limit(scope: Scope, now: datetime) -> OverLimit:
+    """Ideas at a stage longer than its limit: the settings, a GROUP BY, and the first LISTED by name."""
+    limits = stage_limits()
+    where = and_(over_limit(limits, now), scope.ideas())
+    found = dict(db.session.execute(select(Idea.stage, func.count(Idea.id)).where(where).group_by(Idea.stage)).all())
+    ideas = db.session.scalars(select(Idea).where(where).options(joinedload(Idea.unit).joinedload(Unit.site))
+                               .order_by(Idea.stage_changed_at, Idea.id).limit(LISTED))
+    return OverLimit(limits, {stage: found.get(stage, 0) for stage in limits}, list(ideas))
+
+
+def _month(column):
+    """The UTC month of a time as YYYY-MM, in the database's own dialect."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def month_names(now: datetime) -> list[str]:
+    """The last MONTHS months, oldest first, as YYYY-MM."""
+    year, month = now.year, now.month
+    names = []
+    for _ in range(MONTHS):
+        names.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return names[::-1]
+
+
+def throughput(scope: Scope, now: datetime) -> list[tuple[str, dict[Stage, int]]]:
+    """Per month (UTC) of the last MONTHS, how many ideas entered each THROUGHPUT stage: one GROUP BY."""
+    months = month_names(now)
+    start = datetime(int(months[0][:4]), int(months[0][5:]), 1, tzinfo=now.tzinfo)
+    entered, texts = _entered(THROUGHPUT, scope)
+    month = _month(entered.c.occurred_at)
+    rows = db.session.execute(select(month, entered.c.value, func.count(func.distinct(entered.c.idea_id)))
+                              .where(entered.c.occurred_at >= start).group_by(month, entered.c.value))
+    found = {(name, texts[value]): count for name, value, count in rows}
+    return [(name, {stage: found.get((name, stage), 0) for stage in THROUGHPUT}) for name in months]
+
+
+def running_pilots(scope: Scope) -> tuple[list[Idea], int]:
+    """Pilots running, reviewed or spreading: those on safety hold first, then the latest changed; and how many."""
+    where = and_(Idea.stage.in_(RUNNING), scope.ideas())
+    ideas = db.session.scalars(select(Idea).where(where).options(joinedload(Idea.unit).joinedload(Unit.site))
+                               .order_by(Idea.safety_hold.desc(), Idea.updated_at.desc(), Idea.id.desc())
+                               .limit(PILOTS_LISTED))
+    return list(ideas), db.session.scalar(select(func.count(Idea.id)).where(where))
