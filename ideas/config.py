@@ -66,6 +66,17 @@ class Config:
     INVITE_HOURS = int(os.environ.get("INVITE_HOURS", "72"))
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Without SECRET_KEY/AUDIT_KEY the app makes random ones in its instance folder (the demo);
+    # production refuses to start instead, as several servers must share one key.
+    REQUIRE_KEYS = _flag("IDEAS_REQUIRE_KEYS", False)
+    LOG_JSON = _flag("LOG_JSON", False)
+
+
+class ProductionConfig(Config):
+    """What `gunicorn wsgi:app` serves: never a key made up on one server."""
+
+    REQUIRE_KEYS = True
+    LOG_JSON = True
 
 
 class TestConfig(Config):
