@@ -40,6 +40,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")  # several deployments on one Redis
     # Redis down: sign-in answers 503 until it is back (ideas/accounts/throttle.py checks first), so a
     # guess is never let through unthrottled; the limiter's own errors are logged, never a 500.
     RATELIMIT_SWALLOW_ERRORS = True

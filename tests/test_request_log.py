@@ -17,11 +17,11 @@ def test_each_request_logs_one_json_line_with_its_id_user_status_and_duration(cl
     user = create_user(Role.MENTEE)
     sign_in_fully(client, user)
     caplog.clear()
-    response = client.get("/ideas", headers={"X-Request-ID": "req-7.log"})
+    response = client.get("/ideas/mine", headers={"X-Request-ID": "req-7.log"})
     [line] = request_lines(caplog)
     assert response.headers["X-Request-ID"] == "req-7.log"
     assert line["request_id"] == "req-7.log" and line["user_id"] == str(user.id)
-    assert line["status"] == response.status_code and line["method"] == "GET" and line["path"] == "/ideas"
+    assert line["status"] == response.status_code and line["method"] == "GET" and line["path"] == "/ideas/mine"
     assert isinstance(line["duration_ms"], float) and line["time"].endswith("Z") and line["level"] == "INFO"
 
 
