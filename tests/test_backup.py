@@ -3,12 +3,15 @@ a damaged file, another database's backup or another key change nothing."""
 import gzip
 import io
 import tarfile
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from ideas.accounts.models import Role
+from ideas.accounts.operations import create_user
 from ideas.extensions import db
 from ideas.pipeline.workflow import Stage
 from tests.conftest import make_app
@@ -139,3 +142,32 @@ def test_a_file_that_is_no_backup_is_refused(app, other_database, tmp_path):
 def test_a_backup_sealed_with_another_audit_key_is_refused(app, backup, other_database):
     result = run(other_database(AUDIT_KEY="another-audit-key"), "restore", str(backup))
     assert result.exit_code == 1 and "not the configured AUDIT_KEY" in result.output
+
+
+def test_a_backup_taken_while_the_app_writes_restores_to_a_clean_chain(app, runner, other_database, tmp_path):
+    writer_app = make_app(db.engine.url.render_as_string(hide_password=False), tmp_path)  # same checkpoint
+    writing, written = threading.Event(), []
+
+    def keep_writing():
+        with writer_app.app_context():
+            while not writing.is_set():
+                written.append(create_user(f"busy{len(written)}@hospital.example", "Busy Writer", {Role.MENTEE},
+                                           "a long enough password").id)
+                db.session.commit()
+            db.engine.dispose()
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        while len(written) < 3:
+            time.sleep(0.05)
+        path = tmp_path / "while-writing.backup"
+        result = runner.invoke(args=["backup", str(path)])
+        assert result.exit_code == 0, result.output
+    finally:
+        writing.set()
+        writer.join(timeout=30)
+    target = other_database()
+    assert run(target, "restore", str(path)).exit_code == 0
+    verified = run(target, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
