@@ -56,10 +56,10 @@ class Person(threading.Thread):
         self.web, self.email, self.ledger, self.deadline, self.shared = WebUser(base_url), email, ledger, deadline, shared
         self.random = random.Random(email)
 
-    def request(self, method: str, path: str, data: dict | None = None, page: str | None = None):
+    def request(self, method: str, path: str, data: dict | None = None):
         began = time.monotonic()
         try:
-            answer = self.web.get(path) if method == "GET" else self.web.post(path, data or {}, page=page)
+            answer = self.web.get(path) if method == "GET" else self.web.post(path, data or {})
         except OSError as error:  # the connection dropped: a worker was killed mid-request
             self.ledger.note(path, None, 0, method == "POST", type(error).__name__)
             return None
@@ -67,7 +67,9 @@ class Person(threading.Thread):
         return answer
 
     def write(self, kind: str, path: str, data: dict, page: str | None, token: tuple):
-        answer = self.request("POST", path, data, page)
+        if page is not None:
+            self.request("GET", page)  # the form's page first: its answer and time count like any other
+        answer = self.request("POST", path, data)
         if answer is None:
             return None
         if answer.status in (302, 303):
@@ -131,7 +133,21 @@ class Member(Person):
 
 
 class Reader(Person):
+    """Browses; every 15th page signs out and in again, as on a shared ward computer (503 while Redis is out)."""
+
+    pages, signed_in = 0, True
+
     def act(self) -> None:
+        self.pages += 1
+        if self.pages % 15 == 0:
+            self.request("GET", "/")
+            self.request("POST", "/sign-out", {})
+            self.signed_in = False
+        if not self.signed_in:
+            self.request("GET", "/sign-in")
+            answer = self.request("POST", "/sign-in", {"email": self.email, "password": PASSWORD})
+            self.signed_in = answer is not None and answer.status == 302
+            return
         with self.ledger.lock:
             ideas = self.ledger.sent_ideas[-50:] or self.shared["committee_ideas"]
         path = self.random.choice(["/", "/committee/agenda", f"/ideas/{self.random.choice(ideas)}",
