@@ -106,6 +106,15 @@ def missing_writes(ledger: Ledger) -> list[tuple]:
     return [write for write in ledger.acknowledged if not found[write[0]](*write[1:])]
 
 
+def server_seconds(log: Path) -> list[float]:
+    """Each request's time inside the app, from the JSON request log (without the wait for a free worker)."""
+    times = []
+    for line in log.read_text().splitlines():
+        if '"logger": "ideas.requests"' in line:
+            times.append(json.loads(line)["duration_ms"] / 1000)
+    return times
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return round(ordered[min(len(ordered) - 1, int(len(ordered) * share))] * 1000, 1) if ordered else 0.0
@@ -163,6 +172,7 @@ def main() -> None:
             "throughput_per_s": round(sum(ledger.statuses.values()) / elapsed, 1),
             "p50_ms": percentile(ledger.latencies, 0.5), "p95_ms": percentile(ledger.latencies, 0.95),
             "write_p95_ms": percentile(ledger.write_latencies, 0.95),
+            "server_p95_ms": percentile(server_seconds(folder / "gunicorn.log"), 0.95),
             "statuses": dict(sorted(ledger.statuses.items())),
             "acknowledged_writes": len(ledger.acknowledged), "lost_acknowledged_writes": lost,
             "refused_writes": {f"{kind} {status}": n for (kind, status), n in sorted(ledger.refused.items())},

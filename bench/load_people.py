@@ -67,8 +67,10 @@ class Person(threading.Thread):
         return answer
 
     def write(self, kind: str, path: str, data: dict, page: str | None, token: tuple):
-        if page is not None:
-            self.request("GET", page)  # the form's page first: its answer and time count like any other
+        if page is not None:  # the form's page first: its answer and time count like any other
+            shown = self.request("GET", page)
+            if shown is None or shown.status != 200:
+                return None  # no form to send: a person would not post it either
         answer = self.request("POST", path, data)
         if answer is None:
             return None
@@ -133,13 +135,13 @@ class Member(Person):
 
 
 class Reader(Person):
-    """Browses; every 15th page signs out and in again, as on a shared ward computer (503 while Redis is out)."""
+    """Browses; every 4th page signs out and in again, as on a shared ward computer (503 while Redis is out)."""
 
     pages, signed_in = 0, True
 
     def act(self) -> None:
         self.pages += 1
-        if self.pages % 15 == 0:
+        if self.pages % 4 == 0:
             self.request("GET", "/")
             self.request("POST", "/sign-out", {})
             self.signed_in = False
