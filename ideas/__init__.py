@@ -35,8 +35,10 @@ def configure(app: Flask) -> None:
     cfg = app.config
     cfg["SQLALCHEMY_DATABASE_URI"] = database_url(cfg.get("SQLALCHEMY_DATABASE_URI"), app.instance_path)
     cfg.setdefault("NODE_MODULES", str(ROOT / "node_modules"))
-    cfg["SECRET_KEY"] = cfg.get("SECRET_KEY") or instance_secret(app.instance_path, "secret_key")
-    cfg["AUDIT_KEY"] = cfg.get("AUDIT_KEY") or instance_secret(app.instance_path, "audit_key")
+    for name in ("SECRET_KEY", "AUDIT_KEY"):
+        if not cfg.get(name) and cfg["REQUIRE_KEYS"]:
+            raise RuntimeError(f"{name} is not set: production refuses to start without it (see README, Deployment)")
+        cfg[name] = cfg.get(name) or instance_secret(app.instance_path, name.lower())
     cfg["AUDIT_CHECKPOINT_PATH"] = (cfg.get("AUDIT_CHECKPOINT_PATH")
                                     or str(Path(app.instance_path) / "audit-checkpoint.json"))
     # A page left open must still post: the CSRF token lives as long as a session may.
@@ -112,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.pipeline.hold_views import bp as hold_bp
     from ideas.pipeline.views import bp as pipeline_bp
     from ideas.review.views import bp as review_bp
+    from ideas.service.health import bp as service_bp
     from ideas.similar.views import bp as similar_bp
     from ideas.spread.views import bp as spread_bp
     from ideas.web import vendor
@@ -130,14 +133,17 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pipeline_bp)
     app.register_blueprint(hold_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(service_bp)
     app.register_blueprint(similar_bp)
     app.register_blueprint(spread_bp)
     app.register_blueprint(vendor)
 
 
 def register_web(app: Flask) -> None:
+    from ideas.service import request_log
     from ideas.web import register_errorhandlers, register_filters, register_query_check, register_security
 
+    request_log.init_app(app)
     register_filters(app)
     register_query_check(app)
     register_security(app)

@@ -8,6 +8,7 @@ from werkzeug.serving import run_simple
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user
 from ideas.audit.cli import audit
+from ideas.backup.cli import backup_command, restore_command
 from ideas.charts.cli import chart
 from ideas.database import db
 from ideas.errors import Refusal
@@ -94,6 +95,8 @@ def demo_command(host: str, port: int) -> None:
 def register(app: Flask) -> None:
     app.cli.add_command(users)
     app.cli.add_command(audit)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(chart)
     app.cli.add_command(spread)
     app.cli.add_command(seed_demo_command)

@@ -40,6 +40,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")  # several deployments on one Redis
     # Redis down: sign-in answers 503 until it is back (ideas/accounts/throttle.py checks first), so a
     # guess is never let through unthrottled; the limiter's own errors are logged, never a 500.
     RATELIMIT_SWALLOW_ERRORS = True
@@ -66,6 +67,17 @@ class Config:
     INVITE_HOURS = int(os.environ.get("INVITE_HOURS", "72"))
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Without SECRET_KEY/AUDIT_KEY the app makes random ones in its instance folder (the demo);
+    # production refuses to start instead, as several servers must share one key.
+    REQUIRE_KEYS = _flag("IDEAS_REQUIRE_KEYS", False)
+    LOG_JSON = _flag("LOG_JSON", False)
+
+
+class ProductionConfig(Config):
+    """What `gunicorn wsgi:app` serves: never a key made up on one server."""
+
+    REQUIRE_KEYS = True
+    LOG_JSON = True
 
 
 class TestConfig(Config):

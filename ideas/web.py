@@ -190,6 +190,12 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def database_busy(error: OperationalError):
+        if error.connection_invalidated:  # the database ended the connection (restart, failover): the pool reconnects
+            _user_as_loaded_so_far()
+            body, code = error_page(503, "Connection interrupted, try again",
+                                    "The connection to the database was cut while this was sent. Look whether "
+                                    "it was saved before sending it again.")
+            return body, code, {"Retry-After": "5"}
         if not is_locked(error):
             raise error  # a real fault: logged, and answered by the 500 page below
         _user_as_loaded_so_far()

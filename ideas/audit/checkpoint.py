@@ -36,7 +36,7 @@ def _mac(key: str, sequence: int, hash_: str, kid: str) -> str:
 
 
 @contextmanager
-def _locked(path: Path):
+def locked(path: Path):
     """One writer at a time across processes, so two commits cannot move it backwards."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path.with_name(path.name + ".lock"), "a") as lock:
@@ -114,7 +114,7 @@ def advance(path: str | Path, key: str, sequence: int, hash_: str, hash_at: Call
     written, when it no longer matches the checkpoint or the checkpoint is not its history's last entry.
     """
     path = Path(path)
-    with _locked(path):
+    with locked(path):
         prev = _link(path, key, hash_at, sequence, hash_)
         if prev is None:
             return False
