@@ -249,7 +249,8 @@ def test_demo_ideas_reach_their_stages_through_the_operations(runner):
     ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
     assert [idea.stage for idea in ideas] == [Stage.DRAFT, Stage.SUBMITTED, Stage.MENTOR_REVIEW, Stage.REVISION,
                                              Stage.WITHDRAWN, Stage.COMMITTEE_REVIEW, Stage.PILOT, Stage.DECLINED,
-                                             Stage.COMMITTEE_REVIEW]
+                                             Stage.COMMITTEE_REVIEW, Stage.PILOT_REVIEW, Stage.SCALE_UP,
+                                             Stage.ADOPTED, Stage.STOPPED]
     assert ideas[2].mentor is not None
     for idea in ideas:
         moves = [e for e in idea_events(idea) if e.action == "idea.transition"]
