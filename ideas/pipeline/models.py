@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ideas.accounts.models import Unit, User, string_enum
 from ideas.clock import utcnow
 from ideas.database import Audited, UTCDateTime, db
+from ideas.pipeline.numbers import idea_number
 from ideas.pipeline.workflow import Stage
 
 
@@ -150,6 +151,11 @@ class Idea(Audited, db.Model):
 
     def _named(self, status: CoAuthorStatus) -> list[User]:
         return sorted((row.user for row in self.named if row.status == status), key=lambda user: user.name)
+
+    @property
+    def number(self) -> str:
+        """How people name the idea: FI-142."""
+        return idea_number(self.id)
 
     def audit_idea_id(self) -> int | None:
         return self.id
