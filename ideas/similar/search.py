@@ -7,7 +7,7 @@ One statement, however many ideas there are.
 """
 import re
 
-from sqlalchemy import column, literal_column, select, table, text
+from sqlalchemy import ColumnElement, column, literal_column, select, table, text
 
 from ideas.accounts.models import User
 from ideas.database import db
@@ -38,6 +38,21 @@ def search_terms(*texts: str) -> list[str]:
     """The words worth matching on (letters and digits only, so safe in either query language)."""
     words = re.findall(r"[^\W_]{3,}", " ".join(texts).lower())
     return list(dict.fromkeys(w for w in words if w not in STOPWORDS))[:MAX_TERMS]
+
+
+def text_matches(typed: str) -> ColumnElement[bool] | None:
+    """Ideas whose title or problem hold every word typed, the last one as the start of a word (search as you type).
+
+    None when nothing worth matching was typed. One condition, answered from the search index.
+    """
+    terms = search_terms(typed)
+    if not terms:
+        return None
+    if db.engine.dialect.name == "postgresql":
+        wanted = " & ".join(f"{term}:*" for term in terms)
+        return text(f"{_PG_VECTOR} @@ to_tsquery('english'::regconfig, :typed_terms)").bindparams(typed_terms=wanted)
+    match = literal_column(FTS_TABLE).op("MATCH")(" AND ".join(f'"{term}"*' for term in terms))
+    return Idea.id.in_(select(_fts.c.rowid).where(match))
 
 
 def similar_ideas(user: User, title: str, problem: str, leave_out: int | None = None) -> list[Idea]:
