@@ -9,6 +9,7 @@ Statements are timed as the page sends them; the slowest are explained.
 import argparse
 import re
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def main() -> None:
     parser.add_argument("--slowest", type=int, default=3)
     arguments = parser.parse_args()
     app = create_app(overrides={**SETTINGS, "SQLALCHEMY_DATABASE_URI": arguments.url, "SESSION_COOKIE_SECURE": False,
-                                "AUDIT_CHECKPOINT_PATH": "/dev/null/none"})
+                                "AUDIT_CHECKPOINT_PATH": f"{tempfile.mkdtemp()}/checkpoint.json"})
     with app.app_context():
         engine = db.engine
     client = app.test_client()

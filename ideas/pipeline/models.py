@@ -99,7 +99,11 @@ class CoAuthor(IdeaPart, db.Model):
 
 class Idea(Audited, db.Model):
     __tablename__ = "ideas"
-    __table_args__ = (Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),)
+    __table_args__ = (
+        Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),
+        Index("ix_ideas_stage_id", "stage", "id"),  # the board's columns, newest first, paged by id
+        Index("ix_ideas_stage_submitted_at", "stage", "submitted_at", "id"),  # the mentor queue, oldest first
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
