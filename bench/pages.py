@@ -65,17 +65,40 @@ def free_port() -> int:
 
 
 def database(backend: str, size: int, directory: str) -> tuple[str, bool]:
-    """The URL of this size's benchmark database, and whether it is already seeded (kept from a run before)."""
+    """The URL of this size's benchmark database, and whether it is already seeded (kept from a run before).
+
+    A database being seeded has a name of its own until `seeded()` renames it, so a run cut short
+    never leaves a half-seeded database to be reused.
+    """
     if backend == "sqlite":
         path = Path(directory) / f"bench-{size}.sqlite"
-        return f"sqlite:///{path}", path.exists()
+        return (f"sqlite:///{path}", True) if path.exists() else (f"sqlite:///{path}.seeding", False)
     name = f"{BENCH_DATABASE}_{size}"
     with psycopg.connect(PG_SERVER, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
-        if not exists:
-            connection.execute(f"CREATE DATABASE {name}")
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return _pg_url(name), True
+        connection.execute(f"DROP DATABASE IF EXISTS {name}_seeding WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}_seeding")
+    return _pg_url(f"{name}_seeding"), False
+
+
+def seeded(url: str) -> str:
+    """Give a freshly seeded database its kept name; returns its URL under that name."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                Path(f"{path}{suffix}").rename(f"{str(path).removesuffix('.seeding')}{suffix}")
+        return url.removesuffix(".seeding")
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
+        connection.execute(f"ALTER DATABASE {name} RENAME TO {name.removesuffix('_seeding')}")
+    return _pg_url(name.removesuffix("_seeding"))
+
+
+def _pg_url(name: str) -> str:
     parts = urllib.parse.urlsplit(PG_SERVER)
-    return urllib.parse.urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", "", "")), bool(exists)
+    return urllib.parse.urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", "", ""))
 
 
 def sign_in(port: int, email: str) -> str:
@@ -155,14 +178,19 @@ def email_of(who: dict, role: str) -> str:
 
 def run(backend: str, size: int, seconds: float, concurrency: int, keep: str) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
-        url, seeded = database(backend, size, keep)
+        url, kept = database(backend, size, keep)
+        began = time.perf_counter()
+        if not kept:
+            seed(create_app(overrides={**SETTINGS, "SQLALCHEMY_DATABASE_URI": url,
+                                       "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}), size)
+            url = seeded(url)
         settings = {**SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}
         app = create_app(overrides={**settings, "SESSION_COOKIE_SECURE": False})
-        began = time.perf_counter()
-        who = people() if seeded else seed(app, size)
+        who = people()
         with app.app_context():
             upgrade()  # a kept database gets this branch's newer migrations (indexes)
-        print(f"# {backend}, {size} ideas: {'kept' if seeded else 'seeded'} in {time.perf_counter() - began:.0f} s",
+            db.engine.dispose()
+        print(f"# {backend}, {size} ideas: {'kept' if kept else 'seeded'} in {time.perf_counter() - began:.0f} s",
               file=sys.stderr)
         deep, idea = size // 20, _an_idea_at_pilot(app)
         pages = [(label, role, path.format(deep=deep, idea=idea)) for label, role, path in PAGES]

@@ -2,7 +2,7 @@
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from ideas.accounts.models import Site, User
+from ideas.accounts.models import Site
 from ideas.board.queries import BoardFilter
 from ideas.database import parse_int
 from ideas.forms import WebForm, options, unit_choices
@@ -28,11 +28,11 @@ class BoardFilterForm(WebForm):
     view = SelectField("Show as", default="columns", choices=[SelectChoice("columns", "Columns by stage"),
                                                                     SelectChoice("list", "A list")])
 
-    def offer(self, sites: list[Site], mentors: list[User]) -> "BoardFilterForm":
+    def offer(self, sites: list[Site], mentors: list[tuple[int, str]]) -> "BoardFilterForm":
         """The choices that come from the database: sites, units and mentors."""
         self.site.choices = options("Any site", ((site.id, site.name) for site in sites))
         self.unit.choices = unit_choices(sites, "Any unit")
-        self.mentor.choices = options("Any mentor", ((m.id, m.name) for m in mentors))
+        self.mentor.choices = options("Any mentor", mentors)
         return self
 
     def board_filter(self) -> BoardFilter:

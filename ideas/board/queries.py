@@ -7,14 +7,15 @@ SQL, not kept as counters: exact up to COUNT_CAP, beyond that shown as "1,000+",
 reads more than COUNT_CAP + 1 index entries however many ideas there are.
 """
 from dataclasses import dataclass, fields
+from datetime import datetime
 
 from sqlalchemy import false, func, or_, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased
 
-from ideas.accounts.models import Unit, User
+from ideas.accounts.models import Site, Unit, User, unit_label
 from ideas.database import db
 from ideas.pipeline.models import Category, Idea
-from ideas.pipeline.numbers import typed_number
+from ideas.pipeline.numbers import idea_number, typed_number
 from ideas.pipeline.visibility import visible_ideas
 from ideas.pipeline.workflow import Stage
 from ideas.review.models import Hazard
@@ -79,10 +80,32 @@ def board_conditions(user: User, board_filter: BoardFilter) -> list:
 
 
 @dataclass(frozen=True)
+class Card:
+    """What the board shows of an idea, read as plain rows (no ORM objects: the board is read, never changed)."""
+
+    id: int
+    title: str
+    stage: Stage
+    category: Category | None
+    unit_name: str | None
+    site_name: str | None
+    mentor_name: str | None
+    stage_changed_at: datetime
+
+    @property
+    def number(self) -> str:
+        return idea_number(self.id)
+
+    @property
+    def unit_label(self) -> str | None:
+        return unit_label(self.unit_name, self.site_name) if self.unit_name else None
+
+
+@dataclass(frozen=True)
 class Column:
     stage: Stage
     count: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"
-    ideas: list[Idea]
+    ideas: list[Card]
     more: bool
 
     @property
@@ -96,7 +119,7 @@ def board(conditions: list) -> list[Column]:
     firsts = [select(Idea.id).where(Idea.stage == stage, *conditions).order_by(Idea.id.desc())
               .limit(PER_COLUMN + 1).subquery() for stage in Stage]
     ids = union_all(*(select(first.c.id) for first in firsts))
-    by_stage: dict[Stage, list[Idea]] = {stage: [] for stage in Stage}
+    by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
     for idea in _cards(Idea.id.in_(ids)):
         by_stage[idea.stage].append(idea)
     return [Column(stage, counts[stage], by_stage[stage][:PER_COLUMN], len(by_stage[stage]) > PER_COLUMN)
@@ -111,17 +134,17 @@ def stage_counts(conditions: list) -> dict[Stage, int]:
     return dict(zip(Stage, db.session.execute(select(*capped)).one(), strict=True))
 
 
-def column_after(conditions: list, stage: Stage, after: int | None) -> tuple[list[Idea], bool]:
+def column_after(conditions: list, stage: Stage, after: int | None) -> tuple[list[Card], bool]:
     """The next ideas of one column, older than `after` (keyset), and whether there are more."""
     return _page(conditions + [Idea.stage == stage], after, PER_COLUMN)
 
 
-def listing(conditions: list, after: int | None) -> tuple[list[Idea], bool]:
+def listing(conditions: list, after: int | None) -> tuple[list[Card], bool]:
     """The list view: every stage together, newest first, a page after `after`."""
     return _page(conditions, after, PER_LIST_PAGE)
 
 
-def _page(conditions: list, after: int | None, size: int) -> tuple[list[Idea], bool]:
+def _page(conditions: list, after: int | None, size: int) -> tuple[list[Card], bool]:
     if after is not None:
         conditions = conditions + [Idea.id < after]
     page = select(Idea.id).where(*conditions).order_by(Idea.id.desc()).limit(size + 1)
@@ -129,9 +152,11 @@ def _page(conditions: list, after: int | None, size: int) -> tuple[list[Idea], b
     return found[:size], len(found) > size
 
 
-def _cards(which) -> list[Idea]:
-    """The ideas with what a card shows (unit and site, mentor), newest first."""
-    return list(db.session.scalars(
-        select(Idea).where(which)
-        .options(joinedload(Idea.unit).joinedload(Unit.site), joinedload(Idea.mentor))
-        .order_by(Idea.id.desc())))
+def _cards(which) -> list[Card]:
+    """The ideas as cards (title, stage, category, unit and site, mentor's name), newest first: one statement."""
+    mentor = aliased(User)
+    rows = db.session.execute(
+        select(Idea.id, Idea.title, Idea.stage, Idea.category, Unit.name, Site.name, mentor.name, Idea.stage_changed_at)
+        .outerjoin(Unit, Unit.id == Idea.unit_id).outerjoin(Site, Site.id == Unit.site_id)
+        .outerjoin(mentor, mentor.id == Idea.mentor_id).where(which).order_by(Idea.id.desc()))
+    return [Card(*row) for row in rows]

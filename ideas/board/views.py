@@ -3,7 +3,7 @@ from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from ideas.accounts.models import Role
-from ideas.accounts.queries import active_users_with, all_sites
+from ideas.accounts.queries import all_sites, names_with
 from ideas.board.forms import BoardFilterForm
 from ideas.board.queries import board, board_conditions, column_after, listing
 from ideas.pipeline.workflow import Stage
@@ -13,7 +13,7 @@ bp = Blueprint("board", __name__, url_prefix="/board")
 
 
 def _filter_form() -> tuple[BoardFilterForm, bool]:
-    form = BoardFilterForm(request.args).offer(all_sites(), active_users_with(Role.MENTOR))
+    form = BoardFilterForm(request.args).offer(all_sites(), names_with(Role.MENTOR))
     return form, form.validate()
 
 
