@@ -144,14 +144,16 @@ def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) ->
     return len(times) / elapsed, statistics.median(times) * 1000, quantiles[18] * 1000, max(statuses)
 
 
-def statements_per_page(app, who: dict, pages: list) -> dict[str, int | None]:
-    """SQL statements one request for each page sends (in-process, the same database).
+def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple[int, float] | None]:
+    """Per page: the SQL statements one request sends, and the CPU time a request takes in this process
+    (test client, the same database). CPU time, unlike requests/s, does not depend on what else the machine
+    is running. None for a page that does not answer 200.
 
     Requests run outside any app context of ours, so each has its own `g` (and signed-in user).
     """
     with app.app_context():
         engine = db.engine
-    counted, clients = {}, {}
+    found, clients = {}, {}
     for label, role, path in pages:
         if role not in clients:
             clients[role] = app.test_client()
@@ -167,9 +169,15 @@ def statements_per_page(app, who: dict, pages: list) -> dict[str, int | None]:
         event.listen(engine, "before_cursor_execute", count)
         status = clients[role].get(path).status_code
         event.remove(engine, "before_cursor_execute", count)
-        counted[label] = len(sent) if status == 200 else None
+        if status != 200:
+            found[label] = None
+            continue
+        began = time.process_time()
+        for _ in range(repeat):
+            clients[role].get(path)
+        found[label] = (len(sent), (time.process_time() - began) / repeat * 1000)
     engine.dispose()
-    return counted
+    return found
 
 
 def email_of(who: dict, role: str) -> str:
@@ -194,7 +202,7 @@ def run(backend: str, size: int, seconds: float, concurrency: int, keep: str) ->
               file=sys.stderr)
         deep, idea = size // 20, _an_idea_at_pilot(app)
         pages = [(label, role, path.format(deep=deep, idea=idea)) for label, role, path in PAGES]
-        counted = statements_per_page(app, who, pages)
+        counted = in_process(app, who, pages)
         pages = [page for page in pages if counted[page[0]] is not None]
         port = free_port()
         env = {**os.environ, **{k: v for k, v in settings.items() if k != "SQLALCHEMY_DATABASE_URI"},
@@ -208,10 +216,11 @@ def run(backend: str, size: int, seconds: float, concurrency: int, keep: str) ->
             for label, role, path in pages:
                 load(port, path, cookies[role], 1, concurrency)  # warm both workers' caches
                 rate, p50, p95, status = load(port, path, cookies[role], seconds, concurrency)
+                statements, cpu = counted[label]
                 rows.append({"backend": backend, "size": size, "page": label, "rate": rate, "p50": p50, "p95": p95,
-                             "statements": counted[label], "status": status})
+                             "statements": statements, "cpu": cpu, "status": status})
                 print(f"{backend:10} {size:>7} {label:24} {rate:7.1f}/s p50 {p50:6.1f} ms p95 {p95:6.1f} ms "
-                      f"{counted[label]:3} statements ({status})", file=sys.stderr)
+                      f"{statements:3} statements, {cpu:5.1f} ms CPU ({status})", file=sys.stderr)
             return rows
         finally:
             server.send_signal(signal.SIGTERM)
@@ -242,15 +251,18 @@ def _wait_for(port: int) -> None:
 
 def table(rows: list[dict], sizes: list[int]) -> str:
     """One line per backend and page: each size's rate, p50, p95, statements, and the change."""
-    head = ["database", "page"] + [f"{size:,} ideas: req/s · p50 · p95 ms · SQL" for size in sizes] + ["change"]
+    head = (["database", "page"] + [f"{size:,} ideas: req/s · p50 · p95 ms · SQL · CPU ms" for size in sizes]
+            + ["req/s change", "CPU change"])
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     keyed = {(r["backend"], r["page"], r["size"]): r for r in rows}
     for backend, page in dict.fromkeys((r["backend"], r["page"]) for r in rows):
         found = [keyed.get((backend, page, size)) for size in sizes]
-        cells = [f"{r['rate']:.0f} · {r['p50']:.1f} · {r['p95']:.1f} · {r['statements']}" if r else "–"
-                 for r in found]
-        change = (f"{found[-1]['rate'] / found[0]['rate'] - 1:+.0%}" if all(found) and len(found) > 1 else "–")
-        lines.append(f"| {backend} | {page} | " + " | ".join(cells) + f" | {change} |")
+        cells = [f"{r['rate']:.0f} · {r['p50']:.0f} · {r['p95']:.0f} · {r['statements']} · {r['cpu']:.1f}" if r
+                 else "–" for r in found]
+        both = all(found) and len(found) > 1
+        rate = f"{found[-1]['rate'] / found[0]['rate'] - 1:+.0%}" if both else "–"
+        cpu = f"{found[-1]['cpu'] / found[0]['cpu'] - 1:+.0%}" if both else "–"
+        lines.append(f"| {backend} | {page} | " + " | ".join(cells) + f" | {rate} | {cpu} |")
     return "\n".join(lines)
 
 
@@ -265,6 +277,7 @@ def main() -> None:
                              "delete them to seed afresh")
     parser.add_argument("--only", nargs="*", help="page labels to run (default: all)")
     arguments = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop gunicorn too (the `finally` in run)
     if arguments.only:
         PAGES[:] = [page for page in PAGES if page[0] in arguments.only]
     Path(arguments.keep).mkdir(parents=True, exist_ok=True)
