@@ -164,10 +164,12 @@ def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple
         sent = []
 
         def count(*args):
-            sent.append(args[2])
+            sent[-1] += 1
 
         event.listen(engine, "before_cursor_execute", count)
-        status = clients[role].get(path).status_code
+        for _ in range(2):  # the fewer of two: the session's periodic last-seen update is not the page's
+            sent.append(0)
+            status = clients[role].get(path).status_code
         event.remove(engine, "before_cursor_execute", count)
         if status != 200:
             found[label] = None
@@ -175,7 +177,7 @@ def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple
         began = time.process_time()
         for _ in range(repeat):
             clients[role].get(path)
-        found[label] = (len(sent), (time.process_time() - began) / repeat * 1000)
+        found[label] = (min(sent), (time.process_time() - began) / repeat * 1000)
     engine.dispose()
     return found
 

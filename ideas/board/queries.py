@@ -8,15 +8,16 @@ reads more than COUNT_CAP + 1 index entries however many ideas there are.
 """
 from dataclasses import dataclass, fields
 from datetime import datetime
+from functools import cached_property
 
-from sqlalchemy import false, func, or_, select, union_all
+from sqlalchemy import false, func, or_, select, union, union_all
 from sqlalchemy.orm import aliased
 
 from ideas.accounts.models import Site, Unit, User, unit_label
 from ideas.database import db
 from ideas.pipeline.models import Category, Idea
 from ideas.pipeline.numbers import idea_number, typed_number
-from ideas.pipeline.visibility import visible_ideas
+from ideas.pipeline.visibility import visible_at, visible_ideas
 from ideas.pipeline.workflow import Stage
 from ideas.review.models import Hazard
 from ideas.review.risk import RiskBand, band
@@ -74,9 +75,32 @@ def _typed(text: str):
     return or_(*found) if found else false()
 
 
-def board_conditions(user: User, board_filter: BoardFilter) -> list:
-    """What the user may see (SPEC "Visibility", the SQL twin of `can_see`) and what they picked."""
-    return [visible_ideas(user), *board_filter.conditions()]
+@dataclass(frozen=True)
+class Scope:
+    """Whose board, and what they picked: the ideas it may show are those the user may see (SPEC "Visibility",
+    through `visible_ideas` and its per-stage terms `visible_at`) that the filter picks."""
+
+    user: User
+    board_filter: BoardFilter
+
+    @cached_property
+    def picked(self) -> list:
+        """The filter's conditions, made once: every part of a statement shares them (and the text search's CTE)."""
+        return self.board_filter.conditions()
+
+    def conditions(self) -> list:
+        return [visible_ideas(self.user), *self.picked]
+
+    def newest_at(self, stage: Stage, limit: int, after: int | None = None):
+        """The ids of the stage's newest `limit` ideas in scope (older than `after`): one index search per
+        way the user may see an idea there, merged, so no column is read through to find a user's few."""
+        picked = self.picked + ([Idea.id < after] if after is not None else [])
+        ways = [select(Idea.id).where(Idea.stage == stage, way, *picked).order_by(Idea.id.desc()).limit(limit)
+                for way in visible_at(self.user, stage)]
+        if len(ways) == 1:
+            return ways[0]
+        merged = union(*(select(way.subquery().c.id) for way in ways)).subquery()
+        return select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -113,11 +137,10 @@ class Column:
         return f"{COUNT_CAP:,}+" if self.count > COUNT_CAP else f"{self.count:,}"
 
 
-def board(conditions: list) -> list[Column]:
-    """Every stage's column: its (capped) count and its newest ideas. Two statements and the cards' loads."""
-    counts = stage_counts(conditions)
-    firsts = [select(Idea.id).where(Idea.stage == stage, *conditions).order_by(Idea.id.desc())
-              .limit(PER_COLUMN + 1).subquery() for stage in Stage]
+def board(scope: Scope) -> list[Column]:
+    """Every stage's column: its (capped) count and its newest ideas. Two statements."""
+    counts = stage_counts(scope)
+    firsts = [scope.newest_at(stage, PER_COLUMN + 1).subquery() for stage in Stage]
     ids = union_all(*(select(first.c.id) for first in firsts))
     by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
     for idea in _cards(Idea.id.in_(ids)):
@@ -126,22 +149,22 @@ def board(conditions: list) -> list[Column]:
             for stage in Stage]
 
 
-def stage_counts(conditions: list) -> dict[Stage, int]:
+def stage_counts(scope: Scope) -> dict[Stage, int]:
     """Ideas per stage, each count stopping at COUNT_CAP + 1: one statement."""
-    capped = [select(func.count()).select_from(select(Idea.id).where(Idea.stage == stage, *conditions)
-                                               .limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+    capped = [select(func.count()).select_from(scope.newest_at(stage, COUNT_CAP + 1).subquery()).scalar_subquery()
               for stage in Stage]
     return dict(zip(Stage, db.session.execute(select(*capped)).one(), strict=True))
 
 
-def column_after(conditions: list, stage: Stage, after: int | None) -> tuple[list[Card], bool]:
+def column_after(scope: Scope, stage: Stage, after: int | None) -> tuple[list[Card], bool]:
     """The next ideas of one column, older than `after` (keyset), and whether there are more."""
-    return _page(conditions + [Idea.stage == stage], after, PER_COLUMN)
+    found = _cards(Idea.id.in_(scope.newest_at(stage, PER_COLUMN + 1, after).scalar_subquery()))
+    return found[:PER_COLUMN], len(found) > PER_COLUMN
 
 
-def listing(conditions: list, after: int | None) -> tuple[list[Card], bool]:
+def listing(scope: Scope, after: int | None) -> tuple[list[Card], bool]:
     """The list view: every stage together, newest first, a page after `after`."""
-    return _page(conditions, after, PER_LIST_PAGE)
+    return _page(scope.conditions(), after, PER_LIST_PAGE)
 
 
 def _page(conditions: list, after: int | None, size: int) -> tuple[list[Card], bool]:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites, names_with
 from ideas.board.forms import BoardFilterForm
-from ideas.board.queries import board, board_conditions, column_after, listing
+from ideas.board.queries import Scope, board, column_after, listing
 from ideas.pipeline.workflow import Stage
 from ideas.web import number_arg, render
 
@@ -24,11 +24,11 @@ def index():
     form, valid = _filter_form()
     columns, rows, more = [], [], False
     if valid:
-        conditions = board_conditions(current_user, form.board_filter())
+        scope = Scope(current_user, form.board_filter())
         if form.as_list:
-            rows, more = listing(conditions, number_arg("after"))
+            rows, more = listing(scope, number_arg("after"))
         else:
-            columns = board(conditions)
+            columns = board(scope)
     return render("board/page.html", "board/_results.html", form=form, columns=columns, rows=rows,
                   more=more), 200 if valid else 422
 
@@ -44,9 +44,9 @@ def more():
     stage = Stage._value2member_map_.get(named) if named else None
     if named and stage is None:
         abort(404)  # no such column
-    conditions = board_conditions(current_user, form.board_filter())
+    scope = Scope(current_user, form.board_filter())
     if stage is None:
-        rows, more_rows = listing(conditions, number_arg("after"))
+        rows, more_rows = listing(scope, number_arg("after"))
         return render("board/more.html", "board/_rows.html", form=form, rows=rows, more=more_rows)
-    cards, more_cards = column_after(conditions, stage, number_arg("after"))
+    cards, more_cards = column_after(scope, stage, number_arg("after"))
     return render("board/more.html", "board/_cards.html", form=form, stage=stage, cards=cards, more=more_cards)

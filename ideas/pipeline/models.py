@@ -103,6 +103,8 @@ class Idea(Audited, db.Model):
         Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),
         Index("ix_ideas_stage_id", "stage", "id"),  # the board's columns, newest first, paged by id
         Index("ix_ideas_stage_submitted_at", "stage", "submitted_at", "id"),  # the mentor queue, oldest first
+        Index("ix_ideas_submitter_id_stage", "submitter_id", "stage", "id"),  # a user's own ideas in a column
+        Index("ix_ideas_mentor_id_stage", "mentor_id", "stage", "id"),  # a mentor's ideas in a column
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

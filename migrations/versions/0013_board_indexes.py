@@ -1,4 +1,4 @@
-"""board and queue indexes: a stage's ideas by id (the board's keyset pages) and by submission (the mentor queue)
+"""board and queue indexes: a stage's ideas by id (the board's keyset pages), by submission (the mentor queue), and a submitter's and a mentor's ideas by stage
 
 Revision ID: 0013
 Revises: 0010
@@ -19,9 +19,13 @@ def upgrade():
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.create_index('ix_ideas_stage_id', ['stage', 'id'], unique=False)
         batch_op.create_index('ix_ideas_stage_submitted_at', ['stage', 'submitted_at', 'id'], unique=False)
+        batch_op.create_index('ix_ideas_submitter_id_stage', ['submitter_id', 'stage', 'id'], unique=False)
+        batch_op.create_index('ix_ideas_mentor_id_stage', ['mentor_id', 'stage', 'id'], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('ideas', schema=None) as batch_op:
+        batch_op.drop_index('ix_ideas_mentor_id_stage')
+        batch_op.drop_index('ix_ideas_submitter_id_stage')
         batch_op.drop_index('ix_ideas_stage_submitted_at')
         batch_op.drop_index('ix_ideas_stage_id')
