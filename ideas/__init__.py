@@ -103,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import bp as accounts_bp
     from ideas.admin.views import bp as admin_bp
     from ideas.audit.views import bp as audit_bp
+    from ideas.board.views import bp as board_bp
     from ideas.committee.condition_views import bp as conditions_bp
     from ideas.committee.meeting_views import bp as meetings_bp
     from ideas.committee.views import bp as committee_bp
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(board_bp)
     app.register_blueprint(committee_bp)
     app.register_blueprint(conditions_bp)
     app.register_blueprint(dashboard_bp)

@@ -3,7 +3,7 @@ import re
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectMultipleField, TextAreaField
+from wtforms import Form, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
@@ -11,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ideas.accounts.models import Site
 from ideas.errors import Invalid, Refusal
+from ideas.pipeline.numbers import idea_number, typed_number
 
 # Control characters (C0, DEL, C1) and lone surrogates: no database or person needs them, and
 # PostgreSQL refuses NUL outright. A text area keeps its tabs and line breaks.
@@ -75,6 +76,19 @@ class ShowsRefusals:
             self[refusal.field].errors = [*self[refusal.field].errors, refusal.message]
         else:
             self.form_errors.append(refusal.message)
+
+
+class IdeaNumberField(StringField):
+    """An idea typed by its number ("FI-142", or just 142); its data is the idea's id."""
+
+    def process_formdata(self, valuelist):
+        text = (valuelist or [""])[0].strip()
+        self.data = typed_number(text)
+        if text and self.data is None:
+            raise ValueError("Enter an idea number, for example FI-142.")
+
+    def _value(self) -> str:
+        return self.raw_data[0] if self.raw_data else idea_number(self.data) if self.data else ""
 
 
 class Checkboxes(SelectMultipleField):

@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, g, render_template, request, send_from_directory
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
@@ -14,6 +15,7 @@ from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int, re
 from ideas.errors import Forbidden, Refusal
 from ideas.extensions import htmx, login_manager, talisman
 from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
+from ideas.pipeline.numbers import idea_number
 
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -115,6 +117,13 @@ def register_filters(app: Flask) -> None:
     def local_time_filter(moment, fmt: str = "%d %b %Y, %H:%M:%S %Z") -> str:
         """A stored UTC time as the hospital's clock shows it."""
         return local_time(moment, app.config["HOSPITAL_TIME_ZONE"]).strftime(fmt)
+
+    app.add_template_filter(idea_number)  # an idea id as people name it: FI-142
+
+    @app.template_global()
+    def idea_label(idea) -> Markup:
+        """An idea named in a list or heading: its number, then its title."""
+        return Markup('<span class="idea-number">{}</span> {}').format(idea.number, idea.title or "Untitled draft")
 
 
 def register_query_check(app: Flask) -> None:

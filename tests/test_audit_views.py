@@ -60,6 +60,8 @@ def test_the_page_lists_events_newest_first(client, admin):
     ({"entity_type": "sites"}, "site.created</code>", "user.signed_in</code>"),
     ({"actor": "Nurse Nightingale"}, "night shift", "user.created</code>"),
     ({"idea": "42"}, "night shift", "user.signed_in</code>"),
+    ({"idea": "FI-42"}, "night shift", "user.signed_in</code>"),
+    ({"idea": " fi42 "}, "idea FI-42", "user.signed_in</code>"),
 ])
 def test_filters(client, admin, create_user, query, shown, hidden):
     nurse = create_user(Role.MENTEE, name="Nurse Nightingale")
@@ -84,8 +86,9 @@ def test_a_date_range_in_the_hospitals_days(app, client, admin):
 @pytest.mark.parametrize(("query", "message"), [
     ({"date_from": "31/12/2026"}, "Enter a date as year-month-day"),
     ({"date_from": "2026-03-02", "date_to": "2026-03-01"}, "The end date is before the start date."),
-    ({"idea": "seven"}, "Not a valid integer value"),
-    ({"idea": "0"}, "Enter an idea number."),
+    ({"idea": "seven"}, "Enter an idea number, for example FI-142."),
+    ({"idea": "0"}, "Enter an idea number, for example FI-142."),
+    ({"idea": "FI-99999999999"}, "Enter an idea number, for example FI-142."),
 ])
 def test_a_bad_filter_is_explained_and_kept(client, admin, query, message):
     response = client.get("/admin/audit", query_string=query)

@@ -5,6 +5,7 @@ of the rule (`visibility.visible_ideas`) picks the same ideas.
 The people and ideas are made once for the module, on a fresh database; the requests send input
 that cannot be saved (an empty form, a stale version), and each test checks nothing was saved.
 """
+import re
 from datetime import timedelta
 
 import pyotp
@@ -330,3 +331,13 @@ def test_the_mentor_queue_is_the_rule_s_queue(cast, kind):
     queue = mentor_queue(cast.users[kind])
     waiting = {row.idea.id for row in queue.mentees + queue.open}
     assert waiting == {cast.ideas[label] for label in SEES[kind] if label.startswith("submitted")}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_board_shows_what_the_rule_shows(cast, kind):
+    """The board (columns and list) lists exactly the ideas the user may see: for a mentee, the showcase and their own."""
+    expected = {cast.ideas[label] for label in cast.ideas if cast.visible[kind, label]}
+    client = cast.clients[kind]
+    for view in ("columns", "list"):
+        page = client.get("/board", query_string={"view": view}).get_data(as_text=True)
+        assert set(map(int, re.findall(r'<span class="idea-number">FI-(\d+)</span>', page))) == expected, view

@@ -48,7 +48,12 @@ class Unit(Audited, db.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({self.site.name})"
+        return unit_label(self.name, self.site.name)
+
+
+def unit_label(unit_name: str, site_name: str) -> str:
+    """How a unit is named wherever sites are mixed: "Ward 4B (Riverside General)"."""
+    return f"{unit_name} ({site_name})"
 
 
 class UserRole(Audited, db.Model):

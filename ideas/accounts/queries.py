@@ -11,6 +11,13 @@ def active_users_with(role: Role) -> list[User]:
                                    .order_by(func.lower(User.name), User.id)))
 
 
+def names_with(role: Role) -> list[tuple[int, str]]:
+    """(id, name) of the active users with the role, by name: for a filter's choices, no user objects loaded."""
+    return [tuple(row) for row in db.session.execute(
+        select(User.id, User.name).join(UserRole, UserRole.user_id == User.id)
+        .where(User.active, UserRole.role == role).order_by(func.lower(User.name), User.id))]
+
+
 def all_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).options(selectinload(Site.units)).order_by(Site.name)))
 

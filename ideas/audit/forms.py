@@ -1,10 +1,10 @@
 """The audit page's filter, export and redaction forms."""
-from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DateField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ideas.audit.export import FORMATS
 from ideas.audit.queries import AuditFilter
-from ideas.forms import WebForm
+from ideas.forms import IdeaNumberField, WebForm
 
 
 FILTER_FIELDS = ("actor", "action", "entity_type", "date_from", "date_to", "idea")
@@ -31,8 +31,7 @@ class AuditFilterForm(WebForm):
     entity_type = SelectField("Entity type", choices=[], validate_choice=False)
     date_from = DayField("From (date)", validators=[Optional()])
     date_to = DayField("To (date)", validators=[Optional()])
-    idea = IntegerField("Idea number", validators=[
-        Optional(), NumberRange(min=1, max=2**31 - 1, message="Enter an idea number.")])
+    idea = IdeaNumberField("Idea number (FI-142)", validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ideas.accounts.models import User
@@ -85,7 +85,12 @@ def page_of_events(conditions: list, before: int | None = None, after: int | Non
 
 
 def distinct_values(column) -> list[str]:
-    return list(db.session.scalars(select(column).where(column.is_not(None)).distinct().order_by(column)))
+    """The column's distinct values in order, by hopping along its index (one lookup per value, not a scan of
+    every event): a recursive query, each step the least value greater than the last."""
+    found = select(func.min(column).label("value")).cte("found", recursive=True)
+    following = select(func.min(column)).where(column > found.c.value).scalar_subquery()
+    found = found.union_all(select(following).where(found.c.value.is_not(None)))
+    return list(db.session.scalars(select(found.c.value).where(found.c.value.is_not(None)).order_by(found.c.value)))
 
 
 def stream_events(conditions: list = (), through: int | None = None) -> Iterator[StoredEvent]:

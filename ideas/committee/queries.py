@@ -50,6 +50,12 @@ def reviewed(idea_id, actor_id) -> ColumnElement[bool]:
                           AuditEvent.action.in_(REVIEW_EVENTS), AuditEvent.outcome == "success")
 
 
+def reviewed_by(actor_id: int):
+    """The ids of the ideas whose review the actor wrote part of (`reviewed`, read from the actor's side)."""
+    return select(AuditEvent.idea_id).where(AuditEvent.actor_id == actor_id, AuditEvent.action.in_(REVIEW_EVENTS),
+                                            AuditEvent.outcome == "success")
+
+
 def reviewers_of(idea_ids: list[int]) -> dict[int, frozenset[int]]:
     """For each idea, everybody who wrote part of its review: one query for a whole list."""
     found: dict[int, set[int]] = {}

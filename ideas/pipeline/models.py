@@ -8,12 +8,13 @@ a change no operation recorded still reaches the trail through the audit backsto
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ideas.accounts.models import Unit, User, string_enum
 from ideas.clock import utcnow
 from ideas.database import Audited, UTCDateTime, db
+from ideas.pipeline.numbers import idea_number
 from ideas.pipeline.workflow import Stage
 
 
@@ -98,7 +99,16 @@ class CoAuthor(IdeaPart, db.Model):
 
 class Idea(Audited, db.Model):
     __tablename__ = "ideas"
-    __table_args__ = (Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),)
+    __table_args__ = (
+        Index("ix_ideas_stage_stage_changed_at", "stage", "stage_changed_at"),
+        Index("ix_ideas_stage_id", "stage", "id"),  # the board's columns, newest first, paged by id
+        Index("ix_ideas_stage_submitted_at", "stage", "submitted_at", "id"),  # the mentor queue, oldest first
+        Index("ix_ideas_submitter_id_stage", "submitter_id", "stage", "id"),  # a user's own ideas in a column
+        Index("ix_ideas_mentor_id_stage", "mentor_id", "stage", "id"),  # a mentor's ideas in a column
+        # The few ideas on safety hold (the committee's home), found without reading the others.
+        Index("ix_ideas_on_safety_hold", "stage", sqlite_where=text("safety_hold IS 1"),
+              postgresql_where=text("safety_hold IS true")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200), default="")
@@ -150,6 +160,11 @@ class Idea(Audited, db.Model):
 
     def _named(self, status: CoAuthorStatus) -> list[User]:
         return sorted((row.user for row in self.named if row.status == status), key=lambda user: user.name)
+
+    @property
+    def number(self) -> str:
+        """How people name the idea: FI-142."""
+        return idea_number(self.id)
 
     def audit_idea_id(self) -> int | None:
         return self.id

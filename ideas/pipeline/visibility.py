@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
-from ideas.committee.queries import reviewed
+from ideas.committee.queries import reviewed_by
 from ideas.pipeline.facts import actor_facts
 from ideas.pipeline.models import CoAuthor, CoAuthorStatus, Idea
 from ideas.pipeline.workflow import SHOWCASE, Stage
@@ -47,10 +47,24 @@ def queued_for(user: User) -> ColumnElement[bool]:
 
 def visible_ideas(user: User) -> ColumnElement[bool]:
     """The ideas this user may see: one condition for a `select(Idea)`."""
+    return or_(*visible_at(user))
+
+
+def visible_at(user: User, stage: Stage | None = None) -> list[ColumnElement[bool]]:
+    """The ways an idea (at `stage`, when given) is visible to the user: `visible_ideas` is any of them.
+
+    Given a stage, only the ways that can hold there are listed, each answerable from an index on
+    its own (the submitter, a co-author row, the assigned mentor, a review event, the queue), so a
+    list of one stage can ask for each and never read the whole stage to find a user's few ideas.
+    """
     roles = actor_facts(user).roles
-    if {"committee", "admin"} & roles:
-        return true()
-    seen = [Idea.stage.in_(SHOWCASE), written_by(user), named_as(user, CoAuthorStatus.INVITED)]
+    if {"committee", "admin"} & roles or stage in SHOWCASE:
+        return [true()]
+    seen = [Idea.stage.in_(SHOWCASE)] if stage is None else []
+    seen += [Idea.submitter_id == user.id, named_as(user, CoAuthorStatus.ACCEPTED),
+             named_as(user, CoAuthorStatus.INVITED)]
     if "mentor" in roles:
-        seen += [Idea.mentor_id == user.id, reviewed(Idea.id, user.id), queued_for(user)]
-    return or_(*seen)
+        seen += [Idea.mentor_id == user.id, Idea.id.in_(reviewed_by(user.id))]
+        if stage in (None, Stage.SUBMITTED):
+            seen.append(queued_for(user))
+    return seen

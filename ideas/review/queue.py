@@ -13,6 +13,8 @@ from ideas.pipeline.visibility import paired_with, queued_for, written_by
 from ideas.pipeline.workflow import Stage
 from ideas.settings import get_setting
 
+QUEUE_LENGTH = 50  # each list's oldest; the board shows every submitted idea
+
 
 @dataclass(frozen=True)
 class Waiting:
@@ -41,25 +43,28 @@ class MentorQueue:
     in_progress: list[InProgress]
 
 
-def mentor_queue(mentor: User, limit: int | None = None) -> MentorQueue:
+def mentor_queue(mentor: User, limit: int = QUEUE_LENGTH) -> MentorQueue:
     """Submitted ideas of the mentor's mentees, then the open queue, then their reviews in progress.
 
-    The visibility rule's queue (`queued_for`) less the mentor's own ideas. A fixed number of queries
-    however many ideas wait: three settings, one list, two for reviews in progress.
+    The visibility rule's queue (`queued_for`) less the mentor's own ideas, oldest first, at most `limit`
+    of each. Flat however many ideas wait: three settings and five statements, each reading the
+    index `ix_ideas_stage_submitted_at` (or the mentor's) in order and stopping at `limit` rows.
     """
     now, limit_days = utcnow(), get_setting("stage_limit_unclaimed_days")
-    mine = paired_with(mentor)
-    waiting = db.session.execute(
-        select(Idea, mine.label("mine"))
-        .where(queued_for(mentor), not_(written_by(mentor)))
-        .options(joinedload(Idea.submitter), joinedload(Idea.unit))
-        .order_by(mine.desc(), Idea.submitted_at, Idea.id).limit(limit)).all()
-    rows = [Waiting(idea, (now - idea.submitted_at).days, (now - idea.submitted_at).days > limit_days, bool(mine))
-            for idea, mine in waiting]
+
+    def waiting(mine: bool, *where) -> list[Waiting]:
+        ideas = db.session.scalars(
+            select(Idea).where(queued_for(mentor), not_(written_by(mentor)), *where)
+            .options(joinedload(Idea.submitter), joinedload(Idea.unit))
+            .order_by(Idea.submitted_at, Idea.id).limit(limit))
+        return [Waiting(idea, (now - idea.submitted_at).days, (now - idea.submitted_at).days > limit_days, mine)
+                for idea in ideas]
+
     held = list(db.session.scalars(
         select(Idea).where(Idea.mentor_id == mentor.id, Idea.stage.in_((Stage.MENTOR_REVIEW, Stage.REVISION)))
         .options(joinedload(Idea.submitter)).order_by(Idea.stage_changed_at, Idea.id).limit(limit)))
-    return MentorQueue([r for r in rows if r.mine], [r for r in rows if not r.mine], _in_progress(held, now))
+    return MentorQueue(waiting(True, paired_with(mentor)), waiting(False, not_(paired_with(mentor))),
+                       _in_progress(held, now))
 
 
 def _in_progress(ideas: list[Idea], now) -> list[InProgress]:

@@ -27,7 +27,7 @@ from ideas.review.forms import (
     field_ids,
 )
 from ideas.review.models import Hazard, Measure
-from ideas.review.queue import mentor_queue
+from ideas.review.queue import QUEUE_LENGTH, mentor_queue
 from ideas.review.queries import (
     feasibility_complete,
     hazards_of,
@@ -51,7 +51,7 @@ mentor_required = role_required(Role.MENTOR)
 @bp.get("/queue")
 @mentor_required
 def queue():
-    return render_template("review/queue.html", queue=mentor_queue(current_user))
+    return render_template("review/queue.html", queue=mentor_queue(current_user), limit=QUEUE_LENGTH)
 
 
 @bp.post("/<int:idea_id>/claim")

@@ -1,0 +1,292 @@
+"""Page speed at 1,000 and 100,000 ideas: requests/s, p50, p95 and SQL statements per request.
+
+    .venv/bin/python bench/pages.py [--sizes 1000 100000] [--backends sqlite postgresql] [--seconds 6]
+
+For each database and size: a database seeded in bulk (kept for the next run, see --keep) (bench/seed.py, ~20 chained audit
+events per idea), the app under gunicorn (2 sync workers) on 127.0.0.1, and for each page in
+PAGES a load generator (threads in this process, a new connection per request as sync workers
+close them) for a fixed time. Statements per request are counted in-process with the test client
+on the same database. Prints one Markdown table; add a page by adding a row to PAGES.
+"""
+import argparse
+import http.client
+import os
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.seed import PASSWORD, people, seed  # noqa: E402
+from ideas import create_app  # noqa: E402
+from ideas.extensions import db  # noqa: E402
+
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://127.0.0.1:5432/test")
+BENCH_DATABASE = "bench_pages"
+# (label, role signed in, path): {idea} is a seeded idea at pilot (everyone may see it),
+# {deep} an idea id deep in the board's largest column.
+PAGES = [
+    ("board", "committee", "/board"),
+    ("board, filtered", "committee", "/board?site=1&category=falls&q=night"),
+    ("board, deep page", "committee", "/board/more?stage=declined&after={deep}"),
+    ("board as a mentee", "mentee", "/board"),
+    ("board, list view", "committee", "/board?view=list&unit=3"),
+    ("home, mentee", "mentee", "/"),
+    ("home, mentor", "mentor", "/"),
+    ("home, committee", "committee", "/"),
+    ("home, admin", "admin", "/"),
+    ("idea page", "committee", "/ideas/{idea}"),
+    ("mentor queue", "mentor", "/review/queue"),
+    ("similar ideas", "mentee", "/ideas/similar?title=night+falls+checklist&problem=patients+fall+at+night"),
+    ("admin audit", "admin", "/admin/audit"),
+    ("admin audit, one idea", "admin", "/admin/audit?idea=FI-{idea}"),
+    ("dashboard", "committee", "/dashboard"),  # skipped while the app has no dashboard
+]
+SETTINGS = {"SESSION_COOKIE_SECURE": "false", "SECRET_KEY": "bench", "AUDIT_KEY": "bench-audit-key", "TOTP_REQUIRED_ROLES": ""}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def database(backend: str, size: int, directory: str) -> tuple[str, bool]:
+    """The URL of this size's benchmark database, and whether it is already seeded (kept from a run before).
+
+    A database being seeded has a name of its own until `seeded()` renames it, so a run cut short
+    never leaves a half-seeded database to be reused.
+    """
+    if backend == "sqlite":
+        path = Path(directory) / f"bench-{size}.sqlite"
+        return (f"sqlite:///{path}", True) if path.exists() else (f"sqlite:///{path}.seeding", False)
+    name = f"{BENCH_DATABASE}_{size}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
+        if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
+            return _pg_url(name), True
+        connection.execute(f"DROP DATABASE IF EXISTS {name}_seeding WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}_seeding")
+    return _pg_url(f"{name}_seeding"), False
+
+
+def seeded(url: str) -> str:
+    """Give a freshly seeded database its kept name; returns its URL under that name."""
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{path}{suffix}").exists():
+                Path(f"{path}{suffix}").rename(f"{str(path).removesuffix('.seeding')}{suffix}")
+        return url.removesuffix(".seeding")
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    with psycopg.connect(PG_SERVER, autocommit=True) as connection:
+        connection.execute(f"ALTER DATABASE {name} RENAME TO {name.removesuffix('_seeding')}")
+    return _pg_url(name.removesuffix("_seeding"))
+
+
+def _pg_url(name: str) -> str:
+    parts = urllib.parse.urlsplit(PG_SERVER)
+    return urllib.parse.urlunsplit(("postgresql+psycopg", parts.netloc, f"/{name}", "", ""))
+
+
+def sign_in(port: int, email: str) -> str:
+    """A signed-in session's Cookie header, through the real sign-in form."""
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    connection.request("GET", "/sign-in")
+    response = connection.getresponse()
+    body = response.read().decode()
+    cookie = "; ".join(c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or [])
+    token = re.search(r'name="csrf-token" content="([^"]+)"', body).group(1)
+    form = urllib.parse.urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
+    connection.request("POST", "/sign-in", form, {"Cookie": cookie,
+                                                  "Content-Type": "application/x-www-form-urlencoded"})
+    response = connection.getresponse()
+    response.read()
+    assert response.status == 302, f"sign-in as {email} answered {response.status}"
+    return "; ".join(c.split(";")[0] for c in response.headers.get_all("Set-Cookie"))
+
+
+def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> tuple[float, float, float, int]:
+    """(requests/s, p50 ms, p95 ms, status) of GET path for `seconds` from `concurrency` threads."""
+    times, statuses, stop = [], set(), time.perf_counter() + seconds
+
+    def worker():
+        while time.perf_counter() < stop:
+            began = time.perf_counter()
+            connection = http.client.HTTPConnection("127.0.0.1", port)
+            connection.request("GET", path, headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            connection.close()
+            times.append(time.perf_counter() - began)
+            statuses.add(response.status)
+
+    began = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    quantiles = statistics.quantiles(times, n=20)
+    return len(times) / elapsed, statistics.median(times) * 1000, quantiles[18] * 1000, max(statuses)
+
+
+def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple[int, float] | None]:
+    """Per page: the SQL statements one request sends, and the CPU time a request takes in this process
+    (test client, the same database). CPU time, unlike requests/s, does not depend on what else the machine
+    is running. None for a page that does not answer 200.
+
+    Requests run outside any app context of ours, so each has its own `g` (and signed-in user).
+    """
+    with app.app_context():
+        engine = db.engine
+    found, clients = {}, {}
+    for label, role, path in pages:
+        if role not in clients:
+            clients[role] = app.test_client()
+            page = clients[role].get("/sign-in").get_data(as_text=True)
+            token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+            clients[role].post("/sign-in", data={"email": email_of(who, role), "password": PASSWORD,
+                                                  "csrf_token": token})
+        sent = []
+
+        def count(*args):
+            sent[-1] += 1
+
+        event.listen(engine, "before_cursor_execute", count)
+        for _ in range(2):  # the fewer of two: the session's periodic last-seen update is not the page's
+            sent.append(0)
+            status = clients[role].get(path).status_code
+        event.remove(engine, "before_cursor_execute", count)
+        if status != 200:
+            found[label] = None
+            continue
+        began = time.process_time()
+        for _ in range(repeat):
+            clients[role].get(path)
+        found[label] = (min(sent), (time.process_time() - began) / repeat * 1000)
+    engine.dispose()
+    return found
+
+
+def email_of(who: dict, role: str) -> str:
+    return f"{role}{who[role][0]}@bench.example"
+
+
+def run(backend: str, size: int, seconds: float, concurrency: int, keep: str) -> list[dict]:
+    with tempfile.TemporaryDirectory() as tmp:
+        url, kept = database(backend, size, keep)
+        began = time.perf_counter()
+        if not kept:
+            seed(create_app(overrides={**SETTINGS, "SQLALCHEMY_DATABASE_URI": url,
+                                       "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}), size)
+            url = seeded(url)
+        settings = {**SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}
+        app = create_app(overrides={**settings, "SESSION_COOKIE_SECURE": False})
+        who = people()
+        with app.app_context():
+            upgrade()  # a kept database gets this branch's newer migrations (indexes)
+            db.engine.dispose()
+        print(f"# {backend}, {size} ideas: {'kept' if kept else 'seeded'} in {time.perf_counter() - began:.0f} s",
+              file=sys.stderr)
+        deep, idea = size // 20, _an_idea_at_pilot(app)
+        pages = [(label, role, path.format(deep=deep, idea=idea)) for label, role, path in PAGES]
+        counted = in_process(app, who, pages)
+        pages = [page for page in pages if counted[page[0]] is not None]
+        port = free_port()
+        env = {**os.environ, **{k: v for k, v in settings.items() if k != "SQLALCHEMY_DATABASE_URI"},
+               "DATABASE_URL": url, "IDEAS_INSTANCE_PATH": tmp}
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                                   "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        try:
+            _wait_for(port)
+            cookies = {role: sign_in(port, email_of(who, role)) for role in {p[1] for p in pages}}
+            rows = []
+            for label, role, path in pages:
+                load(port, path, cookies[role], 1, concurrency)  # warm both workers' caches
+                rate, p50, p95, status = load(port, path, cookies[role], seconds, concurrency)
+                statements, cpu = counted[label]
+                rows.append({"backend": backend, "size": size, "page": label, "rate": rate, "p50": p50, "p95": p95,
+                             "statements": statements, "cpu": cpu, "status": status})
+                print(f"{backend:10} {size:>7} {label:24} {rate:7.1f}/s p50 {p50:6.1f} ms p95 {p95:6.1f} ms "
+                      f"{statements:3} statements, {cpu:5.1f} ms CPU ({status})", file=sys.stderr)
+            return rows
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait()
+
+
+def _an_idea_at_pilot(app) -> int:
+    from sqlalchemy import select
+
+    from ideas.pipeline.models import Idea
+    from ideas.pipeline.workflow import Stage
+
+    with app.app_context():
+        found = db.session.scalar(select(Idea.id).where(Idea.stage == Stage.PILOT).order_by(Idea.id).limit(1))
+        db.session.remove()
+        return found
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def table(rows: list[dict], sizes: list[int]) -> str:
+    """One line per backend and page: each size's rate, p50, p95, statements, and the change."""
+    head = (["database", "page"] + [f"{size:,} ideas: req/s · p50 · p95 ms · SQL · CPU ms" for size in sizes]
+            + ["req/s change", "CPU change"])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    keyed = {(r["backend"], r["page"], r["size"]): r for r in rows}
+    for backend, page in dict.fromkeys((r["backend"], r["page"]) for r in rows):
+        found = [keyed.get((backend, page, size)) for size in sizes]
+        cells = [f"{r['rate']:.0f} · {r['p50']:.0f} · {r['p95']:.0f} · {r['statements']} · {r['cpu']:.1f}" if r
+                 else "–" for r in found]
+        both = all(found) and len(found) > 1
+        rate = f"{found[-1]['rate'] / found[0]['rate'] - 1:+.0%}" if both else "–"
+        cpu = f"{found[-1]['cpu'] / found[0]['cpu'] - 1:+.0%}" if both else "–"
+        lines.append(f"| {backend} | {page} | " + " | ".join(cells) + f" | {rate} | {cpu} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100_000])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--seconds", type=float, default=6)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--keep", default=str(ROOT / "instance" / "bench"),
+                        help="where seeded SQLite files stay between runs (PostgreSQL: databases bench_pages_SIZE); "
+                             "delete them to seed afresh")
+    parser.add_argument("--only", nargs="*", help="page labels to run (default: all)")
+    arguments = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop gunicorn too (the `finally` in run)
+    if arguments.only:
+        PAGES[:] = [page for page in PAGES if page[0] in arguments.only]
+    Path(arguments.keep).mkdir(parents=True, exist_ok=True)
+    rows = [row for backend in arguments.backends for size in arguments.sizes
+            for row in run(backend, size, arguments.seconds, arguments.concurrency, arguments.keep)]
+    print(table(rows, arguments.sizes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+"""The pipeline board and its list view: one URL for the page and for the htmx swap as the user types."""
+from flask import Blueprint, abort, request
+from flask_login import current_user, login_required
+
+from ideas.accounts.models import Role
+from ideas.accounts.queries import all_sites, names_with
+from ideas.board.forms import BoardFilterForm
+from ideas.board.queries import Scope, board, column_after, listing
+from ideas.pipeline.workflow import Stage
+from ideas.web import number_arg, render
+
+bp = Blueprint("board", __name__, url_prefix="/board")
+
+
+def _filter_form() -> tuple[BoardFilterForm, bool]:
+    form = BoardFilterForm(request.args).offer(all_sites(), names_with(Role.MENTOR))
+    return form, form.validate()
+
+
+@bp.get("")
+@login_required
+def index():
+    """Every stage a column with its count (or the list), for what the user may see and picked."""
+    form, valid = _filter_form()
+    columns, rows, more = [], [], False
+    if valid:
+        scope = Scope(current_user, form.board_filter())
+        if form.as_list:
+            rows, more = listing(scope, number_arg("after"))
+        else:
+            columns = board(scope)
+    return render("board/page.html", "board/_results.html", form=form, columns=columns, rows=rows,
+                  more=more), 200 if valid else 422
+
+
+@bp.get("/more")
+@login_required
+def more():
+    """The next ideas of a column (`stage`), or of the list, after the idea `after`: appended by htmx."""
+    form, valid = _filter_form()
+    if not valid:
+        return render("board/page.html", "board/_results.html", form=form, columns=[], rows=[], more=False), 422
+    named = request.args.get("stage")
+    stage = Stage._value2member_map_.get(named) if named else None
+    if named and stage is None:
+        abort(404)  # no such column
+    scope = Scope(current_user, form.board_filter())
+    if stage is None:
+        rows, more_rows = listing(scope, number_arg("after"))
+        return render("board/more.html", "board/_rows.html", form=form, rows=rows, more=more_rows)
+    cards, more_cards = column_after(scope, stage, number_arg("after"))
+    return render("board/more.html", "board/_cards.html", form=form, stage=stage, cards=cards, more=more_cards)
