@@ -23,7 +23,7 @@ from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.workflow import Transition, check_vote
 from ideas.settings import get_setting
-from ideas.spread.models import TargetUnit
+from ideas.spread.operations import add_target_units
 
 LABELS = {"vote": "Your vote", "comment": "Comment", "reason": "Reason", "text": "Condition",
           "owner": "Owner", "due_on": "Due date", "note": "Note", "title": "Title", "held_on": "Date",
@@ -113,14 +113,7 @@ def decide(idea: Idea, member: User, action: str, expected_version: object, pass
     units = _units(target_units) if action == "approve_scale_up" else []
     row = apply_action(idea, member, action, expected_version, password=password, reason=reason,
                        risk_acceptance=risk_acceptance, target_units=[u.id for u in units] or None)
-    # A unit named at an earlier scale-up of the idea (before a re-approval or a reopening) keeps its row.
-    named = set(db.session.scalars(select(TargetUnit.unit_id).where(TargetUnit.idea_id == idea.id)))
-    for unit in (u for u in units if u.id not in named):
-        target = TargetUnit(idea_id=idea.id, unit_id=unit.id)
-        db.session.add(target)
-        db.session.flush()
-        record("target_unit.added", entity=target, actor=member,
-               changes={"unit_id": (None, unit.id), "status": (None, str(target.status))})
+    add_target_units(idea, member, [u.id for u in units])
     for values in checked:
         condition = Condition(idea_id=idea.id, round_id=current.id, **values)
         db.session.add(condition)

@@ -4,14 +4,19 @@ missed), and one stopped by the committee after a stop rule held it, with its le
 through the operations, signed with the demo password."""
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from ideas.accounts.models import Unit, User
 from ideas.committee.operations import cast_vote, decide
+from ideas.pilots.completion import complete_pilot
 from ideas.pilots.operations import add_observation, hospital_today, record_pdsa, upload_observations
+from ideas.database import db
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.review.demo import recommend_demo_idea
 from ideas.review.queries import measures_of
-from ideas.spread.operations import add_target_units, answer_check, flag_missed, update_unit
+from ideas.spread.models import TargetUnit
+from ideas.spread.operations import answer_check, flag_missed, update_unit
 from ideas.spread.queries import checks_by_unit
 
 FEASIBILITY = {"score_evidence": 4, "score_patient_experience": 4, "score_resources": 4, "score_workload": 3,
@@ -108,12 +113,12 @@ def _pilot(users: dict[str, User], submitter: str, mentor: str, unit: Unit, spec
 
 def _scale_up(idea: Idea, users: dict[str, User], units: list[Unit], password: str) -> list:
     members = [users[e] for e in ("chair@demo.example", "committee@demo.example", "committee3@demo.example")]
-    apply_action(idea, idea.submitter, "complete_pilot", idea.version, **RESULTS)
+    complete_pilot(idea, idea.submitter, RESULTS, idea.version)
     for member in members:
         cast_vote(idea, member, "approve", "The run chart speaks for itself.", password)
-    apply_action(idea, members[0], "approve_scale_up", idea.version, password=password,
-                 target_units=[unit.id for unit in units])
-    return add_target_units(idea, members[0], [unit.id for unit in units])
+    decide(idea, members[0], "approve_scale_up", idea.version, password=password,
+           target_units=[unit.id for unit in units])
+    return list(db.session.scalars(select(TargetUnit).where(TargetUnit.idea_id == idea.id).order_by(TargetUnit.id)))
 
 
 def _unit(idea: Idea, target, actor: User, **fields) -> None:
@@ -128,7 +133,7 @@ def seed_demo_spread(users: dict[str, User], units: dict[str, Unit], password: s
         "Ward 4B – Acute Medicine", "Emergency Department", "Intensive Care", "Rehabilitation Ward", "Day Surgery"))
 
     mealtimes = _pilot(users, "mentee@demo.example", "mentor@demo.example", ward, MEALTIMES, SHIFT, 2, password)
-    apply_action(mealtimes, maya, "complete_pilot", mealtimes.version, **RESULTS)
+    complete_pilot(mealtimes, maya, RESULTS, mealtimes.version)
     cast_vote(mealtimes, users["committee3@demo.example"], "approve", "A clear shift after the change.", password)
 
     rounds = _pilot(users, "mentee2@demo.example", "mentor2@demo.example", emergency, COMFORT_ROUNDS, TREND, 30,
@@ -157,6 +162,6 @@ def seed_demo_spread(users: dict[str, User], units: dict[str, Unit], password: s
                        5, password)
     dizzy = measures_of(exercises.id)[2]
     add_observation(exercises, sam, dizzy.id, {"observed_on": today, "value": 5})  # trips the stop rule
-    apply_action(exercises, users["committee@demo.example"], "stop", exercises.version, password=password,
-                 reason="Lesson: exercise before breakfast made frail patients dizzy. Try it after breakfast, "
+    decide(exercises, users["committee@demo.example"], "stop", exercises.version, password=password,
+           reason="Lesson: exercise before breakfast made frail patients dizzy. Try it after breakfast, "
                         "with a drink first, as a new idea.")

@@ -126,12 +126,17 @@ def update_unit(idea: Idea, actor: User, target_unit_id: int, fields: Mapping[st
 
 
 def add_target_units(idea: Idea, actor: User, unit_ids: list[int]) -> list[TargetUnit]:
-    """The units the committee named at approve_scale_up, planned; audited (the decision itself checks who)."""
-    targets = [TargetUnit(idea_id=idea.id, unit_id=unit_id) for unit_id in unit_ids]
+    """The units the committee named at approve_scale_up, planned; audited (the decision itself checks who).
+
+    A unit named at an earlier scale-up of the idea (before a re-approval or a reopening) keeps its row.
+    """
+    named = set(db.session.scalars(select(TargetUnit.unit_id).where(TargetUnit.idea_id == idea.id)))
+    targets = [TargetUnit(idea_id=idea.id, unit_id=unit_id) for unit_id in unit_ids if unit_id not in named]
     db.session.add_all(targets)
     db.session.flush()
     for target in targets:
-        record("target_unit.added", entity=target, actor=actor, changes={"unit_id": (None, target.unit_id)})
+        record("target_unit.added", entity=target, actor=actor,
+               changes={"unit_id": (None, target.unit_id), "status": (None, str(target.status))})
     return targets
 
 

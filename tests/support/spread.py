@@ -1,21 +1,18 @@
-"""Test helpers for scale-up: an idea walked from its pilot to scale-up through the real operations.
-
-Completing the pilot and approving the scale-up go through `apply_action`; until the committee's
-pilot review names the target units itself (branch `pilotreview`), this helper names them with `add_target_units`.
-"""
+"""Test helpers for scale-up: an idea walked from its pilot to scale-up through the real operations:
+the pilot completed by its team, the scale-up approved by the committee, naming the target units."""
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from ideas.accounts.models import Unit, User
 from ideas.accounts.units import create_site, create_unit
+from ideas.committee.operations import decide
 from ideas.database import db
+from ideas.pilots.completion import complete_pilot as complete
 from ideas.pilots.operations import hospital_today
 from ideas.pipeline.models import Idea
-from ideas.pipeline.operations import apply_action
 from ideas.review.models import Measure
 from ideas.spread.models import TargetUnit
-from ideas.spread.operations import add_target_units
 from tests.support.committee import PASSWORD, vote
 from tests.support.ideas import a_unit
 from tests.support.pilots import add_observations, running_pilot
@@ -37,7 +34,7 @@ def complete_pilot(idea: Idea, actor: User) -> None:
     for measure in db.session.scalars(select(Measure).where(Measure.idea_id == idea.id)).all():
         add_observations(measure, [(3, 10)] * 5 if measure.proportion else [5.0, 4.0, 4.5, 4.0, 3.5],
                          start=start, actor=actor)
-    apply_action(idea, actor, "complete_pilot", idea.version, **RESULTS)
+    complete(idea, actor, RESULTS, idea.version)
     db.session.commit()
 
 
@@ -48,7 +45,7 @@ def scale_up_idea(people: dict, members: list[User], units: list[Unit] | None = 
     units = units or target_wards()
     vote(idea, members)
     chosen = [unit.id for unit in units]
-    apply_action(idea, members[0], "approve_scale_up", idea.version, password=PASSWORD, target_units=chosen)
-    targets = add_target_units(idea, members[0], chosen)
+    decide(idea, members[0], "approve_scale_up", idea.version, password=PASSWORD, target_units=chosen)
     db.session.commit()
-    return idea, targets
+    return idea, list(db.session.scalars(select(TargetUnit).where(TargetUnit.idea_id == idea.id)
+                                         .order_by(TargetUnit.id)))
