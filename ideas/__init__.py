@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     configure(app)
     register_converters(app)
     register_extensions(app)
+    register_features()
     register_blueprints(app)
     register_web(app)
     register_cli(app)
@@ -56,7 +57,6 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import ideas.models  # noqa: F401  (the whole schema, for Alembic)
-    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
     from ideas.accounts.sessions import load_session_user
     from ideas.audit.hooks import init_app as init_audit
     from ideas.database import serialise_sqlite_writes
@@ -97,6 +97,15 @@ def _return_path() -> str:
         parts = urlsplit(htmx.current_url)
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return request.full_path.rstrip("?")
+
+
+def register_features() -> None:
+    """Each feature's facts for the workflow rules and what it hears from the core's announcements."""
+    import ideas.committee.wiring  # noqa: F401  (its facts; voting rounds; the frozen-plan check)
+    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
+    import ideas.pilots.wiring  # noqa: F401  (its facts)
+    import ideas.review.wiring  # noqa: F401  (its facts)
+    import ideas.spread.wiring  # noqa: F401  (its facts)
 
 
 def register_blueprints(app: Flask) -> None:
