@@ -102,6 +102,7 @@ def _return_path() -> str:
 def register_features() -> None:
     """Each feature's facts for the workflow rules and what it hears from the core's announcements."""
     import ideas.committee.wiring  # noqa: F401  (its facts; voting rounds; the frozen-plan check)
+    import ideas.notifications.events  # noqa: F401  (who hears of what happens)
     import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
     import ideas.pilots.wiring  # noqa: F401  (its facts)
     import ideas.review.wiring  # noqa: F401  (its facts)
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.dashboard.views import bp as dashboard_bp
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
+    from ideas.notifications.views import bp as notifications_bp
     from ideas.pilots.views import bp as pilots_bp
     from ideas.pilots.chart_views import bp as charts_bp
     from ideas.pipeline.hold_views import bp as hold_bp
@@ -137,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)
