@@ -1,5 +1,6 @@
 """The preferences form (one choice per kind) and the inbox's buttons. They carry input; the operations check it."""
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from ideas.forms import ShowsRefusals, WebForm
 from ideas.notifications.kinds import KINDS, Delivery
@@ -10,7 +11,7 @@ class PreferencesForm(ShowsRefusals, WebForm):
 
 
 for _name, _kind in KINDS.items():
-    setattr(PreferencesForm, _name, SelectField(_kind.label, choices=[(d.value, d.label) for d in Delivery],
+    setattr(PreferencesForm, _name, SelectField(_kind.label, choices=[SelectChoice(d.value, d.label) for d in Delivery],
                                                 validate_choice=False))
 
 

@@ -1,4 +1,5 @@
 """A real SMTP server on 127.0.0.1 (aiosmtpd) that keeps what it receives, for the outbox's tests."""
+import asyncio
 import socket
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -15,12 +16,13 @@ def free_port() -> int:
 class MailServer:
     """Receives mail on `port` while started; `messages` holds each one parsed."""
 
-    def __init__(self, port: int | None = None):
-        self.port = port or free_port()
+    def __init__(self, port: int | None = None, delay: float = 0):
+        self.port, self.delay = port or free_port(), delay
         self.messages: list[EmailMessage] = []
         self._controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
+        await asyncio.sleep(self.delay)  # a server that takes its time lets concurrent senders overlap
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
