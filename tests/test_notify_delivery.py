@@ -86,45 +86,47 @@ def test_a_failure_waits_longer_each_time():
     assert next_wait(30) == timedelta(hours=6)
 
 
-MESSAGES = 40
+def two_senders_at_once(app, server: MailServer, messages: int) -> list[int]:
+    """Queue `messages` e-mails and run two `send_outbox` at once: each arrives exactly once; returns what each sent."""
+    with app.app_context():
+        someone = User(email="reader@hospital.example", name="Reader")
+        db.session.add(someone)
+        db.session.flush()
+        db.session.add_all(OutboxMessage(user_id=someone.id, recipient=someone.email, subject=f"Message {n}",
+                                         text_body="Hello", html_body="<p>Hello</p>") for n in range(messages))
+        db.session.commit()
+    start, runs, errors = threading.Barrier(2), [], []
+
+    def sender() -> None:
+        try:
+            with app.app_context():
+                start.wait()
+                runs.append(send_outbox().sent)
+        except Exception as error:  # noqa: BLE001  (reported below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=sender) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(m["Subject"] for m in server.messages) == sorted(f"Message {n}" for n in range(messages))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                                 .where(OutboxMessage.sent_at.is_not(None))) == messages
+        db.engine.dispose()
+    return runs
 
 
 @pytest.mark.postgres
 def test_two_senders_at_once_on_postgresql_send_each_message_exactly_once(pg_databases, tmp_path):
     url = pg_databases.fresh()
-    server = MailServer(delay=0.02).start()
+    server = MailServer(delay=0.02).start()  # a server that takes its time lets the two senders overlap
     try:
         app = make_app(url, tmp_path, SMTP_HOST="127.0.0.1", SMTP_PORT=server.port)
-        with app.app_context():
-            someone = User(email="reader@hospital.example", name="Reader")
-            db.session.add(someone)
-            db.session.flush()
-            db.session.add_all(OutboxMessage(user_id=someone.id, recipient=someone.email, subject=f"Message {n}",
-                                             text_body="Hello", html_body="<p>Hello</p>") for n in range(MESSAGES))
-            db.session.commit()
-        start, runs, errors = threading.Barrier(2), [], []
-
-        def sender() -> None:
-            try:
-                with app.app_context():
-                    start.wait()
-                    runs.append(send_outbox().sent)
-            except Exception as error:  # noqa: BLE001  (reported below)
-                errors.append(error)
-
-        threads = [threading.Thread(target=sender) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
-        subjects = sorted(m["Subject"] for m in server.messages)
-        assert subjects == sorted(f"Message {n}" for n in range(MESSAGES))
-        assert sum(runs) == MESSAGES and min(runs) > 0, runs  # both took part, neither sent one twice
-        with app.app_context():
-            assert db.session.scalar(select(func.count()).select_from(OutboxMessage)
-                                     .where(OutboxMessage.sent_at.is_not(None))) == MESSAGES
-            db.engine.dispose()
+        runs = two_senders_at_once(app, server, 40)
+        assert sum(runs) == 40 and min(runs) > 0, runs  # both took part (SKIP LOCKED), neither sent one twice
     finally:
         server.stop()
         pg_databases.drop(url)
@@ -132,37 +134,14 @@ def test_two_senders_at_once_on_postgresql_send_each_message_exactly_once(pg_dat
 
 def test_the_sqlite_senders_take_turns(tmp_path):
     """On SQLite a sender's transaction holds the write lock while it sends: two at once still send each once."""
+    from flask_migrate import upgrade
+
     server = MailServer().start()
     try:
         app = make_app(f"sqlite:///{tmp_path / 'senders.sqlite'}", tmp_path, SMTP_HOST="127.0.0.1",
                        SMTP_PORT=server.port)
         with app.app_context():
-            from flask_migrate import upgrade
-
             upgrade()
-            someone = User(email="reader@hospital.example", name="Reader")
-            db.session.add(someone)
-            db.session.flush()
-            db.session.add_all(OutboxMessage(user_id=someone.id, recipient=someone.email, subject=f"Message {n}",
-                                             text_body="Hello", html_body="<p>Hello</p>") for n in range(10))
-            db.session.commit()
-        errors = []
-
-        def sender() -> None:
-            try:
-                with app.app_context():
-                    send_outbox()
-            except Exception as error:  # noqa: BLE001
-                errors.append(error)
-
-        threads = [threading.Thread(target=sender) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
-        assert sorted(m["Subject"] for m in server.messages) == sorted(f"Message {n}" for n in range(10))
-        with app.app_context():
-            db.engine.dispose()
+        assert sum(two_senders_at_once(app, server, 10)) == 10
     finally:
         server.stop()

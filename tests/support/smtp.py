@@ -22,7 +22,7 @@ class MailServer:
         self._controller: Controller | None = None
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd's handler hook
-        await asyncio.sleep(self.delay)  # a server that takes its time lets concurrent senders overlap
+        await asyncio.sleep(self.delay)
         self.messages.append(message_from_bytes(envelope.original_content or envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
