@@ -35,8 +35,9 @@ def test_a_condition_is_due_then_overdue_each_told_once(people, create_user, run
     with time_machine.travel(utcnow() + timedelta(days=7)):
         assert runner.invoke(args=["notify", "due"]).output.startswith("Reminded 1;")
         assert runner.invoke(args=["notify", "due"]).output.startswith("Reminded 0;")
+    owner = people["co_author"].id
     assert reminders("condition_due") + reminders("condition_overdue") == [
-        (people["co_author"].id, f"condition_due:1:{due_on}"), (people["co_author"].id, f"condition_overdue:1:{due_on}")]
+        (owner, f"condition_due:1:{due_on}"), (owner, f"condition_overdue:1:{due_on}")]
     overdue = db.session.scalar(select(Notification).where(Notification.kind == "condition_overdue"))
     assert overdue.text == f"A condition of approval of idea #{idea.id} “Night-time falls checklist” was due on " \
                            f"{due_on:%d %b %Y}" and overdue.anchor == "conditions"
