@@ -129,3 +129,22 @@ def test_a_second_factor_reset_tells_the_user(people, app):
     db.session.commit()
     assert told() == {people["committee"].id: ["two_factor_reset"]}
     assert emailed() == [people["committee"].email]
+
+
+def test_a_change_to_a_running_pilots_plan_asks_the_committee_to_approve_it_again(people, create_user, app):
+    from ideas.review import operations as review_ops
+    from ideas.review.queries import plan_of
+    from tests.support.pilots import running_pilot
+
+    members = [people["committee"], create_user(Role.COMMITTEE), create_user(Role.COMMITTEE)]
+    idea = running_pilot(people, members)
+    db.session.execute(Notification.__table__.delete())
+    plan = plan_of(idea.id)
+    review_ops.save_plan(idea, people["submitter"], {
+        "aim": "Reduce night-time falls on 4B by half by 31 March.", "units": [u.id for u in plan.units],
+        "planned_start": plan.planned_start, "planned_end": plan.planned_end,
+        "data_collection": plan.data_collection}, plan.version)
+    db.session.commit()
+    assert idea.stage == Stage.COMMITTEE_REVIEW
+    assert told() == {m.id: ["reapproval"] for m in members}
+    assert "by half" not in db.session.scalar(select(Notification.text).limit(1))
