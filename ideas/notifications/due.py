@@ -2,13 +2,14 @@
 
 Each reminder names its occasion (`once_key`), so a second run tells nobody twice; a later occasion (a new
 gap in a pilot's data, a condition's new due date) is a new reminder. Another feature adds its own
-reminders with `@due_source` — the seam the scale-up package's sustainment checks are meant for:
+reminders with `@due_source`; this is the seam for the scale-up package's sustainment checks (table
+`sustainment_checks`, ideas/spread/models.py), which it registers once its operations answer them:
 
     @due_source
     def sustainment_checks(today):
-        for check in ...:  # sustainment_checks rows with due_on < today and answered_at IS NULL
-            yield Due("sustainment_overdue", check.idea, [check.unit's sustainment owner],
-                      f"The sustainment check of {idea_label(check.idea)} is overdue", f"sustainment:{check.id}")
+        for check in ...:  # SustainmentCheck rows with due_on < today and answered_at IS NULL
+            yield Due("sustainment_overdue", idea, [check.target_unit.sustainment_owner],
+                      f"A sustainment check of {idea_label(idea)} is overdue", f"sustainment:{check.id}")
 """
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
