@@ -25,6 +25,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     configure(app)
     register_converters(app)
     register_extensions(app)
+    register_features()
     register_blueprints(app)
     register_web(app)
     register_cli(app)
@@ -56,7 +57,6 @@ def register_converters(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     import ideas.models  # noqa: F401  (the whole schema, for Alembic)
-    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
     from ideas.accounts.sessions import load_session_user
     from ideas.audit.hooks import init_app as init_audit
     from ideas.database import serialise_sqlite_writes
@@ -99,6 +99,16 @@ def _return_path() -> str:
     return request.full_path.rstrip("?")
 
 
+def register_features() -> None:
+    """Each feature's facts for the workflow rules and what it hears from the core's announcements."""
+    import ideas.committee.wiring  # noqa: F401  (its facts; voting rounds; the frozen-plan check)
+    import ideas.notifications.events  # noqa: F401  (who hears of what happens)
+    import ideas.pilots.stop_rules  # noqa: F401  (listens for new observations: a tripped stop rule holds the idea)
+    import ideas.pilots.wiring  # noqa: F401  (its facts)
+    import ideas.review.wiring  # noqa: F401  (its facts)
+    import ideas.spread.wiring  # noqa: F401  (its facts)
+
+
 def register_blueprints(app: Flask) -> None:
     from ideas.accounts.views import bp as accounts_bp
     from ideas.admin.views import bp as admin_bp
@@ -110,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from ideas.dashboard.views import bp as dashboard_bp
     from ideas.discussion.views import bp as discussion_bp
     from ideas.home.views import bp as home_bp
+    from ideas.notifications.views import bp as notifications_bp
     from ideas.pilots.views import bp as pilots_bp
     from ideas.pilots.chart_views import bp as charts_bp
     from ideas.pipeline.hold_views import bp as hold_bp
@@ -130,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(discussion_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(charts_bp)
     app.register_blueprint(pipeline_bp)

@@ -13,6 +13,7 @@ from ideas.charts.cli import chart
 from ideas.database import db
 from ideas.errors import Refusal
 from ideas.extensions import talisman
+from ideas.notifications.cli import notify
 from ideas.spread.cli import spread
 
 ROLE_CHOICE = click.Choice([r.value for r in Role])
@@ -98,6 +99,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(chart)
+    app.cli.add_command(notify)
     app.cli.add_command(spread)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(demo_command)

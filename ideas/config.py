@@ -71,6 +71,15 @@ class Config:
     # production refuses to start instead, as several servers must share one key.
     REQUIRE_KEYS = _flag("IDEAS_REQUIRE_KEYS", False)
     LOG_JSON = _flag("LOG_JSON", False)
+    # E-mail (`notify send`): links in messages start with PUBLIC_BASE_URL, the address users open.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _flag("SMTP_STARTTLS", True)
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Frontline Ideas <ideas@localhost>")
 
 
 class ProductionConfig(Config):
@@ -91,3 +100,5 @@ class TestConfig(Config):
     PASSWORD_TIME_COST = 1
     PASSWORD_MEMORY_KIB = 8
     PASSWORD_PARALLELISM = 1
+    SMTP_STARTTLS = False  # the tests' SMTP server on 127.0.0.1 speaks plain SMTP
+    SMTP_TIMEOUT = 5

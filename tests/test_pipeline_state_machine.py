@@ -32,7 +32,6 @@ from ideas.clock import utcnow
 from ideas.committee import operations as committee
 from ideas.committee.models import ApprovedPlan, Condition, VotingRound
 from ideas.committee.queries import (
-    REVIEW_EVENTS,
     committee_facts,
     open_round,
     rounds_of,
@@ -45,6 +44,7 @@ from ideas.pilots.models import PilotResult
 from ideas.pipeline.co_authors import answer_invitation
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
+from ideas.pipeline.reviewers import REVIEW_EVENTS
 from ideas.pipeline.operations import apply_action, clear_safety_hold, create_draft, save_draft
 from ideas.pipeline.workflow import (
     ACTIONS,

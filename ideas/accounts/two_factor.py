@@ -15,6 +15,7 @@ from ideas.accounts.models import Role, User, UserSession
 from ideas.accounts.passwords import check_password
 from ideas.accounts.reauth import FAILURES_ALLOWED, FAILURE_WINDOW, recent_failures
 from ideas.accounts.sessions import end_all_sessions, end_other_sessions
+from ideas.accounts.signals import two_factor_reset
 from ideas.audit import record, record_refusal
 from ideas.errors import Invalid
 
@@ -131,3 +132,4 @@ def reset(user: User, reason: str) -> None:
     recovery_codes.discard(user)
     end_all_sessions(user, "two_factor_reset")
     record("user.two_factor_reset", entity=user, changes={"two_factor": (True, False)}, reason=reason)
+    two_factor_reset.send(user)

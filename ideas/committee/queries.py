@@ -19,10 +19,6 @@ from ideas.review.risk import RiskBand, worst_band
 from ideas.review.rules import Overall
 from ideas.settings import get_setting
 
-# Events that show who wrote an idea's review: each such mentor is conflicted at the committee.
-REVIEW_EVENTS = ("review.saved", "hazard.added", "hazard.updated", "hazard.removed")
-
-
 def open_round(idea_id: int, lock: bool = False) -> VotingRound | None:
     """The idea's open round; `lock` holds its row until commit, so votes and decisions take turns."""
     query = select(VotingRound).where(VotingRound.idea_id == idea_id, VotingRound.closed_at.is_(None))
@@ -42,29 +38,6 @@ def votes_in(round_id: int) -> list[CommitteeVote]:
 def counted(votes: list[CommitteeVote], recused_ids: frozenset[int], quorum: int) -> Tally:
     """The round's tally: a member who recused after voting no longer counts."""
     return tally((v.vote for v in votes if v.member_id not in recused_ids), quorum)
-
-
-def reviewed(idea_id, actor_id) -> ColumnElement[bool]:
-    """Whether the actor wrote part of the idea's review (a mentor replaced later still reviewed it)."""
-    return exists().where(AuditEvent.idea_id == idea_id, AuditEvent.actor_id == actor_id,
-                          AuditEvent.action.in_(REVIEW_EVENTS), AuditEvent.outcome == "success")
-
-
-def reviewed_by(actor_id: int):
-    """The ids of the ideas whose review the actor wrote part of (`reviewed`, read from the actor's side)."""
-    return select(AuditEvent.idea_id).where(AuditEvent.actor_id == actor_id, AuditEvent.action.in_(REVIEW_EVENTS),
-                                            AuditEvent.outcome == "success")
-
-
-def reviewers_of(idea_ids: list[int]) -> dict[int, frozenset[int]]:
-    """For each idea, everybody who wrote part of its review: one query for a whole list."""
-    found: dict[int, set[int]] = {}
-    for idea_id, actor_id in db.session.execute(
-            select(AuditEvent.idea_id, AuditEvent.actor_id).distinct()
-            .where(AuditEvent.idea_id.in_(idea_ids), AuditEvent.action.in_(REVIEW_EVENTS),
-                   AuditEvent.outcome == "success", AuditEvent.actor_id.is_not(None))):
-        found.setdefault(idea_id, set()).add(actor_id)
-    return {idea_id: frozenset(ids) for idea_id, ids in found.items()}
 
 
 def committee_facts(idea_id: int) -> CommitteeFacts:

@@ -11,7 +11,7 @@ from ideas.pipeline.workflow import GATES, Stage
 FREEZES = frozenset({"approve_pilot", "approve_scale_up"})
 
 
-def on_transition(idea: Idea, action: str, source: Stage, target: Stage) -> VotingRound | None:
+def on_transition(idea: Idea, *, action: str, source: Stage, target: Stage, **_) -> VotingRound | None:
     """Close the round the idea leaves, freeze the plan an approval approves, open the next gate's round."""
     if source in GATES and (closing := open_round(idea.id)) is not None:
         closing.closed_at, closing.outcome = utcnow(), action

@@ -1,14 +1,16 @@
-"""The frozen approved plan (SPEC "Frozen approved plan"): the snapshot frozen at an approval, and how
-the idea differs from it now (the pipeline's operations send it back for re-approval on a change)."""
+"""The frozen approved plan (SPEC "Frozen approved plan"): the snapshot frozen at an approval, how the idea
+differs from it now, and sending it back for re-approval on a change."""
 import hashlib
 import json
 
 from ideas.audit import record
-from ideas.committee.difference import Change, difference
+from ideas.committee.difference import Change, difference, summary
 from ideas.committee.models import ApprovedPlan, VotingRound
 from ideas.committee.queries import frozen_plan
 from ideas.database import db
 from ideas.pipeline.models import Idea
+from ideas.pipeline.operations import apply_action
+from ideas.pipeline.workflow import FROZEN
 from ideas.review.queries import hazards_of, measures_of, plan_of, review_of
 from ideas.review.rules import CRITERIA, TRIAGE
 
@@ -72,3 +74,13 @@ def changes_since_approval(idea: Idea) -> list[Change]:
     if approved is None:
         return []
     return difference(json.loads(approved.content), json.loads(canonical(current_snapshot(idea))))
+
+
+def reapprove_if_changed(idea: Idea, **_) -> list[Change]:
+    """After a save to an idea running on an approved plan: a material change sends it back (`reapprove`)."""
+    if idea.stage not in FROZEN:
+        return []
+    changes = changes_since_approval(idea)
+    if changes:
+        apply_action(idea, None, "reapprove", idea.version, difference=summary(changes))
+    return changes

@@ -14,6 +14,7 @@ from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Idea
+from ideas.pipeline.signals import comment_posted
 from ideas.pipeline.workflow import can_see
 
 MAX_BODY = 5000
@@ -31,6 +32,7 @@ def post_comment(idea: Idea, author: User, body: object) -> Comment:
     db.session.flush()
     record("comment.posted", entity=comment, idea_id=idea.id, actor=author,
            changes={"body": (None, text), "mentions": (None, [p.name for p in people])})
+    comment_posted.send(idea, comment=comment, actor=author, mentioned=people)
     return comment
 
 

@@ -5,9 +5,10 @@ from sqlalchemy import select
 
 from ideas.accounts.models import User
 from ideas.committee.models import ApprovedPlan, CommitteeVote, Recusal
-from ideas.committee.queries import AgendaItem, reviewers_of
+from ideas.committee.queries import AgendaItem
 from ideas.database import db
 from ideas.pipeline.models import CoAuthor, CoAuthorStatus
+from ideas.pipeline.reviewers import reviewers_of
 from ideas.pipeline.workflow import Stage
 
 

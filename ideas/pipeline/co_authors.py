@@ -12,6 +12,7 @@ from ideas.database import db
 from ideas.errors import Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import CoAuthor, CoAuthorStatus, Idea
+from ideas.pipeline.signals import co_author_invited
 from ideas.pipeline.workflow import FIELD_LABELS, check_answer
 
 MAX_CO_AUTHORS = 10
@@ -65,6 +66,7 @@ def record_invitations(idea: Idea, actor: User, changes: dict) -> None:
         if row.user.email in set(new or ()) - set(old or ()):
             record("co_author.invited", entity=idea, idea_id=idea.id, actor=actor,
                    changes={"co_author": (None, row.user.name)})
+            co_author_invited.send(idea, actor=actor, invited=row.user)
 
 
 def answer_invitation(idea: Idea, actor: User, accept: bool) -> None:

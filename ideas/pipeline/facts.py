@@ -1,5 +1,9 @@
-"""The plain facts the workflow rules read, built from the models."""
-from collections.abc import Iterable
+"""The plain facts the workflow rules read, built from the models.
+
+Each feature registers how its own part of one idea's facts is read (`provide`), when the app
+registers the feature, so the pipeline imports no feature's queries.
+"""
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -9,20 +13,27 @@ from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
 from ideas.database import db
 from ideas.pipeline.models import Idea
-from ideas.committee.queries import committee_facts, reviewers_of
-from ideas.committee.rules import CommitteeFacts
-from ideas.pilots.queries import pilot_facts
-from ideas.pilots.rules import PilotFacts
-from ideas.pipeline.workflow import GATES, ActorFacts, IdeaFacts, Stage
-from ideas.review.queries import review_facts
-from ideas.review.rules import ReviewFacts
+from ideas.pipeline.reviewers import reviewers_of
+from ideas.pipeline.workflow import ActorFacts, IdeaFacts, Stage
 from ideas.settings import get_setting
-from ideas.spread.queries import spread_facts
-from ideas.spread.rules import SpreadFacts
 
-# Stages whose rules read the review: recommend in mentor review, risk acceptance at committee.
-REVIEWED = frozenset({Stage.MENTOR_REVIEW, Stage.COMMITTEE_REVIEW})
 FREE_TEXT = ("title", "problem", "proposed_change", "expected_benefit", "evidence", "resources")
+
+
+@dataclass(frozen=True)
+class Provider:
+    """How a feature reads its part of one idea's facts, and for which ideas the rules need it."""
+
+    build: Callable[[int], object]  # idea id -> the plain facts dataclass
+    needed: Callable[[Idea], bool]
+
+
+PROVIDERS: dict[str, Provider] = {}
+
+
+def provide(name: str, build: Callable[[int], object], needed: Callable[[Idea], bool] = lambda idea: True) -> None:
+    """Register the reader of `IdeaFacts.<name>` for one idea (a list's facts keep the field's default)."""
+    PROVIDERS[name] = Provider(build, needed)
 
 
 @dataclass(frozen=True)
@@ -51,17 +62,13 @@ def queues(ideas: Iterable[Idea]) -> Queues:
 def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
     """The idea's facts; a list passes the `queues` of all its ideas, read once.
 
-    One idea's facts include its review, open voting round, pilot data and spread (what recommend,
-    the committee, complete_pilot and mark_adopted check); a list's do not, so lists stay at a fixed number of queries. Both know the
-    reviewers, which visibility reads.
+    One idea's facts include what the features provide where the rules need it (its review, open voting
+    round, pilot data and spread: what recommend, the committee, complete_pilot and mark_adopted check);
+    a list's do not, so lists stay at a fixed number of queries. Both know the reviewers, which
+    visibility reads.
     """
-    single = queue is None
-    review = review_facts(idea.id) if single and idea.stage in REVIEWED else ReviewFacts()
-    # Recusals count for a hold's clearance too, whatever the stage.
-    at_committee = idea.stage in GATES or idea.safety_hold
-    committee = committee_facts(idea.id) if single and at_committee else CommitteeFacts()
-    pilot = pilot_facts(idea.id) if single and idea.stage == Stage.PILOT else PilotFacts()
-    spread = spread_facts(idea.id) if single and idea.stage == Stage.SCALE_UP else SpreadFacts()
+    provided = {} if queue is not None else {
+        name: provider.build(idea.id) for name, provider in PROVIDERS.items() if provider.needed(idea)}
     queue = queue or queues([idea])
     return IdeaFacts(
         stage=Stage(idea.stage),
@@ -74,11 +81,8 @@ def idea_facts(idea: Idea, queue: Queues | None = None) -> IdeaFacts:
         in_open_queue=queue.in_open_queue(idea),
         texts={name: getattr(idea, name) or "" for name in FREE_TEXT},
         unit_id=idea.unit_id,
-        review=review,
-        committee=committee,
         safety_hold=idea.safety_hold,
-        pilot=pilot,
-        spread=spread,
+        **provided,
     )
 
 

@@ -1,7 +1,8 @@
 """The only code that creates ideas, edits them and moves them along the pipeline.
 
-Each operation checks the rules (workflow.py), changes the idea, writes its audit events and
-flushes; the caller commits once. Nothing else assigns `idea.stage`.
+Each operation checks the rules (workflow.py), changes the idea, writes its audit events, announces
+what happened (signals.py: the features subscribe) and flushes; the caller commits once. Nothing else
+assigns `idea.stage`.
 """
 from collections.abc import Iterable, Mapping
 
@@ -12,9 +13,6 @@ from ideas.accounts.models import Role, Unit, User
 from ideas.accounts.reauth import reauthenticate
 from ideas.audit import SYSTEM, record, record_refusal
 from ideas.audit.models import AuditEvent
-from ideas.committee.difference import Change, summary
-from ideas.committee.rounds import on_transition
-from ideas.committee.snapshot import changes_since_approval
 from ideas.clock import utcnow
 from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
@@ -22,9 +20,9 @@ from ideas.pipeline.co_authors import co_author_emails, name_co_authors, named_e
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import find_identifiers
 from ideas.pipeline.models import Benefit, Category, Idea, IdeaBenefit, IdeaTag
+from ideas.pipeline.signals import idea_edited, idea_transitioned, safety_hold_cleared, safety_hold_placed
 from ideas.pipeline.workflow import (
     FIELD_LABELS,
-    FROZEN,
     GATES,
     Stage,
     Transition,
@@ -69,6 +67,7 @@ def save_draft(idea: Idea, actor: User, fields: Mapping[str, object], expected_v
         _flush(idea)
         record("idea.edited", entity=idea, idea_id=idea.id, changes=changes, actor=actor)
         record_invitations(idea, actor, changes)
+        idea_edited.send(idea, actor=actor, changes=changes)
     return changes
 
 
@@ -106,18 +105,9 @@ def apply_action(idea: Idea, actor: User | None, action: str, expected_version: 
                    if name != "mentor" and isinstance(inputs.get(name), str) and inputs[name].strip()), None)
     record("idea.transition", entity=idea, idea_id=idea.id, changes=changes, reason=reason, meaning=meaning,
            actor=actor or SYSTEM)
-    on_transition(idea, action, source, row.target)
+    idea_transitioned.send(idea, action=action, source=source, target=row.target, actor=actor,
+                           inputs={name: inputs[name] for name in row.inputs if name in inputs})
     return row
-
-
-def reapprove_if_changed(idea: Idea) -> list[Change]:
-    """After a save to an idea running on an approved plan: a material change sends it back (`reapprove`)."""
-    if idea.stage not in FROZEN:
-        return []
-    changes = changes_since_approval(idea)
-    if changes:
-        apply_action(idea, None, "reapprove", idea.version, difference=summary(changes))
-    return changes
 
 
 def place_safety_hold(idea: Idea, reason: str, *, measure: Measure | None = None) -> bool:
@@ -133,6 +123,7 @@ def place_safety_hold(idea: Idea, reason: str, *, measure: Measure | None = None
     idea.safety_hold = True
     _flush(idea)
     record("idea.safety_hold_placed", entity=idea, idea_id=idea.id, changes=changes, reason=reason, actor=SYSTEM)
+    safety_hold_placed.send(idea, reason=reason)
     return True
 
 
@@ -143,6 +134,7 @@ def clear_safety_hold(idea: Idea, actor: User, reason: object) -> None:
     _flush(idea)
     record("idea.safety_hold_cleared", entity=idea, idea_id=idea.id, changes={"safety_hold": (True, False)},
            reason=reason.strip(), actor=actor)
+    safety_hold_cleared.send(idea, actor=actor, reason=reason.strip())
 
 
 def reassign_mentor(idea: Idea, actor: User, mentor_id: int | None, reason: str | None,

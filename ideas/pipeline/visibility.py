@@ -9,9 +9,9 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
-from ideas.committee.queries import reviewed_by
 from ideas.pipeline.facts import actor_facts
 from ideas.pipeline.models import CoAuthor, CoAuthorStatus, Idea
+from ideas.pipeline.reviewers import reviewed_by
 from ideas.pipeline.workflow import SHOWCASE, Stage
 from ideas.settings import get_setting
 

@@ -19,7 +19,7 @@ from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.identifier_guard import guarded_text
 from ideas.pipeline.models import Idea
-from ideas.pipeline.operations import reapprove_if_changed
+from ideas.pipeline.signals import review_saved
 from ideas.review.access import CHANGEABLE, may_plan, may_review
 from ideas.review.labels import LABELS
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
@@ -101,12 +101,12 @@ def number(name: str, value: object, required: str | None = None) -> float | Non
 
 
 def material(operation: Callable) -> Callable:
-    """A change to what the committee approves: saved on a running pilot, it sends the idea back."""
+    """A change to what the committee approves: announced, so a running pilot's changed plan goes back."""
 
     @wraps(operation)
-    def wrapped(idea: Idea, *args, **kwargs):
-        result = operation(idea, *args, **kwargs)
-        reapprove_if_changed(idea)
+    def wrapped(idea: Idea, actor: User, *args, **kwargs):
+        result = operation(idea, actor, *args, **kwargs)
+        review_saved.send(idea, actor=actor)
         return result
 
     return wrapped

@@ -70,6 +70,12 @@ DEFINITIONS: dict[str, Definition] = {d.name: d for d in (
                "A submitted idea waits this long in the paired mentor's queue before every mentor sees it "
                "(0: at once).",
                whole_number(0, 90, "days"), 3),
+    Definition("condition_due_soon_days", "Days' notice of a condition's due date",
+               "The owner of a condition of approval is reminded this many days before it is due.",
+               whole_number(0, 90, "days"), 3),
+    Definition("pilot_data_overdue_days", "Days a running pilot may go without data",
+               "The pilot team is reminded when no observation has been recorded for this many days.",
+               whole_number(1, 365, "days"), 14),
     Definition("time_zone", "Hospital time zone",
                "Times are shown, and due dates counted, in this zone (an IANA name).",
                time_zone, config_default="HOSPITAL_TIME_ZONE"),

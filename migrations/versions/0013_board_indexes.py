@@ -1,7 +1,7 @@
 """board and queue indexes: a stage's ideas by id (the board's keyset pages), by submission (the mentor queue), a submitter's and a mentor's ideas by stage, and the ideas on safety hold
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-01 13:35:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0011'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

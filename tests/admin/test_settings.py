@@ -10,7 +10,8 @@ from tests.admin.conftest import post
 
 DEFAULTS = {"quorum": 3, "stage_limit_unclaimed_days": 7, "stage_limit_mentor_review_days": 14,
             "stage_limit_committee_review_days": 30, "stage_limit_revision_days": 30,
-            "stage_limit_pilot_review_days": 30, "open_queue_wait_days": 3}
+            "stage_limit_pilot_review_days": 30, "open_queue_wait_days": 3, "condition_due_soon_days": 3,
+            "pilot_data_overdue_days": 14}
 
 
 def stored() -> int:
