@@ -90,6 +90,7 @@ FIELD_LABELS = {
     "co_authors": "Co-authors",
     "reason": "Reason",
     "comment": "What to change",
+    "note": "Note to the committee (optional)",
     "response": "Your response to the mentor",
     "mentor": "Mentor",
     "risk_acceptance": "Risk acceptance",
@@ -143,6 +144,7 @@ class Precondition:
     test: Test
     input: str | None = None  # the form field this precondition reads, if any
     gate: bool = False
+    optional: bool = False  # its input may be left empty
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,18 @@ def given(name: str, message: str, max_length: int = 4000) -> Precondition:
         return None
 
     return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name)
+
+
+def noted(name: str, max_length: int = 4000) -> Precondition:
+    """A text the actor may give (a note to the committee): when given, checked as a required one is."""
+    checks = given(name, f"{FIELD_LABELS[name]}: write it as text.", max_length).test
+
+    def test(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+        text = inputs.get(name)
+        blank = text is None or (isinstance(text, str) and not text.strip())
+        return None if blank else checks(idea, actor, inputs)
+
+    return Precondition(f"{FIELD_LABELS[name].lower()} checked", test, input=name, optional=True)
 
 
 def _complete(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
@@ -378,7 +392,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                (given("response", "Answer the mentor's request: say what you changed."), COMPLETE, NO_IDENTIFIERS),
                label="Resubmit"),
     Transition("recommend", frozenset({S.MENTOR_REVIEW}), S.COMMITTEE_REVIEW, frozenset({Who.ASSIGNED_MENTOR}),
-               RECOMMEND_CHECKS, label="Recommend to committee"),
+               (*RECOMMEND_CHECKS, noted("note")), label="Recommend to committee"),
     Transition("decline", frozenset({S.MENTOR_REVIEW}), S.DECLINED, frozenset({Who.ASSIGNED_MENTOR}),
                (given("reason", "Say why the idea is declined."),), label="Decline"),
     Transition("decline", frozenset({S.COMMITTEE_REVIEW}), S.DECLINED, frozenset({Who.COMMITTEE}),
