@@ -14,7 +14,7 @@ from ideas.audit.queries import page_of_events
 from ideas.database import db
 from ideas.discussion.models import Comment
 from ideas.pipeline.models import Idea
-from ideas.timeline.entries import NOT_SHOWN, Entry, Kind, actions_of, entry, unit_ids
+from ideas.timeline.entries import NOT_SHOWN, Entry, Kind, actions_of, entry, grouped, unit_ids
 
 
 @dataclass
@@ -46,4 +46,4 @@ def idea_timeline(idea: Idea, viewer: User, kind: Kind = Kind.ALL, before: int |
     private = sees_private_detail(viewer)
     entries = [entry(e, comments.get(int(e.entity_id)) if e.action == "comment.posted" else None, private, units)
                for e in page.events]
-    return Timeline(kind, entries, page.older, page.newer)
+    return Timeline(kind, grouped(entries), page.older, page.newer)
