@@ -83,6 +83,8 @@ NOT_SHOWN = frozenset({"comment.edited", "comment.deleted"})
 OTHER = EventKind(Kind.ALL, "recorded a change")  # a kind a later feature forgot to name: never its code
 CHANGE_LABELS = {**PILOT_LABELS, **REVIEW_LABELS, **FIELD_LABELS, "stage": "Stage", "mentor_id": "Mentor",
                  "co_author": "Co-author", "safety_hold": "Safety hold", "gate": "Voting on"}
+PERSON_FIELDS = frozenset({"owner_id", "mentor_id", "mentee_id", "user_id", "member_id", "author_id", "submitter_id",
+                           "done_by_id", "recorded_by_id", "created_by_id", "updated_by_id", "redacted_by_id"})
 NUMBERS = frozenset({"baseline", "target", "stop_threshold", "value", "numerator", "denominator"})
 # Fields stored as a code, shown by their label.
 CODED = {"stage": Stage, "gate": Stage, "category": Category, "kind": MeasureType, "direction": Direction,
@@ -143,7 +145,7 @@ def entry(event, comment, sees_private: bool, unit_labels: Mapping[int, str]) ->
     """The timeline entry for an audit event (with its values loaded), as this viewer may see it."""
     shown = EVENT_KINDS.get(event.action, OTHER)
     hidden = shown.private_detail and not sees_private
-    changes = () if hidden or event.action == "comment.posted" else _changes(event, unit_labels)
+    changes = () if hidden or event.action == "comment.posted" else changes_of(event, unit_labels)
     return Entry(sequence=event.sequence, occurred_at=event.occurred_at, kind=shown.kind, action=event.action,
                  actor_name=None if hidden else event.actor_name, label=shown.label,
                  reason=event.reason, changes=changes, comment=comment, hidden_detail=hidden)
@@ -154,28 +156,45 @@ def unit_ids(events) -> set[int]:
     found = set()
     for event in events:
         for value in event.values:
-            if value.field in ("unit", "units") and not value.redacted:
+            if value.field in ("unit", "units", "home_unit_id") and not value.redacted:
                 decoded = json.loads(value.value)
                 found.update(item for item in (decoded if isinstance(decoded, list) else [decoded])
                              if isinstance(item, int))
     return found
 
 
-def _changes(event, unit_labels: Mapping[int, str]) -> tuple[Change, ...]:
+def changes_of(event, unit_labels: Mapping[int, str], people: Mapping[int, str] | None = None,
+               hidden: frozenset[str] = NOT_LISTED) -> tuple[Change, ...]:
+    """An event's changed fields in words: labels for names, units and people by name, answers as yes or no."""
     sides: dict[str, dict[str, str]] = {}
     for value in event.values:
-        sides.setdefault(value.field, {})[str(value.side)] = _text(value.field, value, unit_labels)
-    return tuple(Change(name, CHANGE_LABELS.get(name, name.replace("_", " ").capitalize()),
-                        pair.get("old", ""), pair.get("new", "")) for name, pair in sides.items()
-                 if name not in NOT_LISTED)
+        sides.setdefault(value.field, {})[str(value.side)] = _text(value.field, value, unit_labels, people or {})
+    return tuple(Change(name, _label(name), pair.get("old", ""), pair.get("new", ""))
+                 for name, pair in sides.items() if name not in hidden)
 
 
-def _text(name: str, value, unit_labels: Mapping[int, str]) -> str:
+def person_ids(events) -> set[int]:
+    """The people a page of events names in its values, to name them all at once."""
+    return {decoded for event in events for value in event.values if value.field in PERSON_FIELDS
+            and not value.redacted and isinstance(decoded := json.loads(value.value), int)}
+
+
+def _label(name: str) -> str:
+    if name in CHANGE_LABELS:
+        return CHANGE_LABELS[name]
+    return (name[:-3] if name.endswith("_id") else name).replace("_", " ").capitalize()
+
+
+def _text(name: str, value, unit_labels: Mapping[int, str], people: Mapping[int, str]) -> str:
     if value.redacted:
         return "(redacted)"
     decoded = json.loads(value.value)
     if decoded is None or decoded == "" or decoded == []:
         return ""
+    if name in PERSON_FIELDS and isinstance(decoded, int):
+        return people.get(decoded, "someone no longer listed")
+    if name in ("unit", "home_unit_id") and isinstance(decoded, int):
+        return unit_labels.get(decoded, "a unit since removed")
     if isinstance(decoded, bool):
         return "yes" if decoded else "no"
     if name in NUMBERS and isinstance(decoded, (int, float, str)) and re.fullmatch(r"-?\d+(\.\d+)?", str(decoded)):
@@ -184,8 +203,6 @@ def _text(name: str, value, unit_labels: Mapping[int, str]) -> str:
         return CODED[name](decoded).label
     if name == "safety_hold":
         return "on hold" if decoded else "cleared"
-    if name == "unit":
-        return unit_labels.get(decoded, "a unit since removed")
     if name == "units" and isinstance(decoded, list):
         return ", ".join(unit_labels.get(item, "a unit since removed") for item in decoded)
     if name == "benefits":
