@@ -11,7 +11,7 @@ from enum import StrEnum
 from ideas.committee.rules import CommitteeFacts
 from ideas.committee.tally import Vote
 from ideas.errors import Conflict, Forbidden, Invalid, NotYetPossible, Refusal
-from ideas.pipeline.identifier_guard import find_identifiers, scan
+from ideas.pipeline.identifier_guard import find_identifiers, identifiers_message, scan
 from ideas.review.risk import RiskBand
 from ideas.review.rules import ReviewFacts
 
@@ -176,7 +176,7 @@ def given(name: str, message: str, max_length: int = 4000) -> Precondition:
             return Invalid(f"{FIELD_LABELS[name]}: keep it under {max_length} characters.", field=name)
         findings = find_identifiers(text, name)
         if findings:
-            return Invalid(findings[0].message(FIELD_LABELS[name]), field=name)
+            return Invalid(identifiers_message(findings, {name: FIELD_LABELS[name]}), field=name)
         return None
 
     return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name)
@@ -205,8 +205,8 @@ def _complete(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) 
 def _no_identifiers(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
     findings = scan(idea.texts)
     if findings:
-        first = findings[0]
-        return Invalid(first.message(FIELD_LABELS.get(first.field, first.field)), field=first.field)
+        labels = {f.field: FIELD_LABELS.get(f.field, f.field) for f in findings}
+        return Invalid(identifiers_message(findings, labels), field=findings[0].field)
     return None
 
 
