@@ -1,5 +1,6 @@
 """Every page each role can reach, at 1366 px and 390 px: no serious or critical axe-core finding, no
-sideways scrolling on a phone, and a screenshot of each in test-artifacts/pages/ to look at."""
+sideways scrolling and no tap target under 44 px on a phone, and a screenshot of each in
+test-artifacts/pages/ to look at."""
 import time
 
 import pyotp

@@ -12,6 +12,12 @@ WIDE, PHONE = 1366, 390
 NOT_PAGES = re.compile(r"/(export|download|api|static|vendor)(/|$)|\.(csv|json|svg|png|pdf)$|/sign-out")
 LINKS = "Array.from(document.querySelectorAll('a[href]'), a => a.href)"
 OVERFLOW = "document.documentElement.scrollWidth - window.innerWidth"
+# Controls a finger must hit (WCAG 2.5.5): at least 44 px tall on a phone. Links inside text are exempt.
+SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    "button, [role=button], select, summary, input:not([type=checkbox]):not([type=radio]):not([type=hidden]), .site-menu a"))
+  .filter(el => el.getClientRects().length && el.getBoundingClientRect().height < 43.5)
+  .slice(0, 3).map(el => `${el.tagName.toLowerCase()} “${(el.innerText || el.value || el.name || "").trim().slice(0, 30)}” `
+                         + `${Math.round(el.getBoundingClientRect().height)}px`)"""
 RUN_AXE = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.filter(v => v.impact === "serious" || v.impact === "critical")
@@ -66,4 +72,6 @@ def check(page, role: str, path: str, axe_source: str, findings: Findings, scree
             findings.problems.append(f"{role} {path} at {width}px: {violation}")
         if width == PHONE and (overflow := page.evaluate(OVERFLOW)) > 0:
             findings.problems.append(f"{role} {path} at 390px: {overflow}px wider than the screen")
+        if width == PHONE and (small := page.evaluate(SMALL_TARGETS)):
+            findings.problems.append(f"{role} {path} at 390px: tap targets under 44px: {', '.join(small)}")
         page.screenshot(path=str(screenshots / f"{name}-{width}.png"), full_page=True)
