@@ -3,7 +3,6 @@ visible: a refused resubmit puts focus on its error summary, whose link leads to
 hazard leaves focus in the hazard form and says what changed."""
 import pytest
 
-from ideas.accounts.models import Role
 from ideas.database import db
 from ideas.pipeline.workflow import Stage
 from tests.conftest import PASSWORD
@@ -50,15 +49,20 @@ def sign_in(page, email: str) -> None:
     press_enter_and_load(page)
 
 
-def test_mentee_resubmits_with_the_keyboard_alone(app, new_page, people):
-    maya, priya = people["submitter"], people["mentor"]
-    make_idea(maya, Stage.REVISION, mentor=priya, title="Night-time falls checklist")
-    email = maya.email
+def signed_in_with_an_idea(new_page, people, who: str, stage: Stage):
+    """Maya's idea at `stage` with Priya as its mentor; a tab signed in as `who` by keyboard."""
+    make_idea(people["submitter"], stage, mentor=people["mentor"], title="Night-time falls checklist")
+    email = people[who].email
     db.session.commit()  # SQLite: no transaction of the test may hold the write lock the server needs
     tab = new_page(width=1366, height=900)
-    page = tab.page
     tab.goto("/sign-in")
-    sign_in(page, email)
+    sign_in(tab.page, email)
+    return tab
+
+
+def test_mentee_resubmits_with_the_keyboard_alone(app, new_page, people):
+    tab = signed_in_with_an_idea(new_page, people, "submitter", Stage.REVISION)
+    page = tab.page
 
     tab_to(page, "Night-time falls checklist")
     press_enter_and_load(page)
@@ -83,14 +87,8 @@ def test_mentee_resubmits_with_the_keyboard_alone(app, new_page, people):
 
 
 def test_mentor_adds_a_hazard_with_the_keyboard_alone(app, new_page, people):
-    maya, priya = people["submitter"], people["mentor"]
-    make_idea(maya, Stage.MENTOR_REVIEW, mentor=priya, title="Night-time falls checklist")
-    email = priya.email
-    db.session.commit()
-    tab = new_page(width=1366, height=900)
+    tab = signed_in_with_an_idea(new_page, people, "mentor", Stage.MENTOR_REVIEW)
     page = tab.page
-    tab.goto("/sign-in")
-    sign_in(page, email)
 
     tab_to(page, "Review queue")
     press_enter_and_load(page)
