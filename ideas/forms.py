@@ -106,4 +106,6 @@ def error_summary_of_field(field) -> list[tuple[str | None, str]]:
     if isinstance(field, FormField):
         return [item for sub in field for item in error_summary_of_field(sub)]
     link = None if getattr(field.widget, "input_type", None) == "hidden" else field.id
-    return [(link, message) for message in field.errors if isinstance(message, str)]
+    label = field.label.text
+    return [(link, message if label.lower() in message.lower() else f"{label}: {message}")
+            for message in field.errors if isinstance(message, str)]

@@ -75,7 +75,7 @@ def test_mentee_resubmits_with_the_keyboard_alone(app, new_page, people):
     page.locator(".error-summary").wait_for()
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     page.keyboard.press("Tab")
-    assert focused(page)["text"].startswith("Answer the mentor"), focused(page)
+    assert focused(page)["text"].startswith("Your response to the mentor: Answer the mentor"), focused(page)
     page.keyboard.press("Enter")
     assert focused(page)["label"].startswith("Your response to the mentor"), focused(page)
     assert page.evaluate("document.activeElement.getAttribute('aria-invalid')") == "true"
