@@ -78,7 +78,10 @@ document.addEventListener("htmx:afterSettle", function () {
   if (announce && live) {
     live.textContent = announce.getAttribute("data-announce");
   }
-  if (focusErrorSummary(section || document) || (document.activeElement && document.activeElement !== document.body)) {
+  // A swapped form that names its own field to focus (autofocus, which htmx honours) keeps that choice.
+  var chosen = section && section.querySelector("[autofocus]");
+  if ((chosen && document.activeElement === chosen) || focusErrorSummary(section || document)
+      || (document.activeElement && document.activeElement !== document.body)) {
     return;
   }
   var field = form && form.querySelector("input:not([type=hidden]), textarea, select");
