@@ -107,6 +107,9 @@ def test_mentor_adds_a_hazard_with_the_keyboard_alone(app, new_page, people):
     page.keyboard.press("Enter")
 
     page.get_by_role("cell", name="Patients woken by the check get up and fall.").wait_for()
-    assert focused(page)["label"].startswith("Hazard description"), focused(page)
+    # Focus moves once htmx has settled the swap: back into the hazard form, ready for the next one.
+    page.wait_for_function("document.activeElement.labels && document.activeElement.labels.length"
+                           " && document.activeElement.labels[0].innerText.startsWith('Hazard description')")
+    assert focused(page)["visible"]
     assert page.locator("#announcer").inner_text() == "Safety assessment updated: 1 hazard listed."
     tab.assert_clean()
