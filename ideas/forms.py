@@ -3,7 +3,7 @@ import re
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import Form, SelectMultipleField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import StopValidation
@@ -104,3 +104,22 @@ def options(empty: str, pairs) -> list[SelectChoice]:
 def unit_choices(sites: list[Site], empty: str) -> list[SelectChoice]:
     """Every unit, named with its site, after an empty choice."""
     return options(empty, ((unit.id, unit.label) for site in sites for unit in site.units))
+
+
+def error_summary(form) -> list[tuple[str | None, str]]:
+    """Each message a refused form shows, with the id of the field it belongs to (None: the form's own)."""
+    found: list[tuple[str | None, str]] = [(None, message) for message in form.form_errors]
+    for field in form:
+        entries = field if isinstance(field, FieldList) else [field]
+        found += [item for entry in entries for item in error_summary_of_field(entry)]
+    return found
+
+
+def error_summary_of_field(field) -> list[tuple[str | None, str]]:
+    """A field's messages (a repeated form's, field by field), linked to the field unless it is hidden."""
+    if isinstance(field, FormField):
+        return [item for sub in field for item in error_summary_of_field(sub)]
+    link = None if getattr(field.widget, "input_type", None) == "hidden" else field.id
+    label = field.label.text
+    return [(link, message if label.lower() in message.lower() else f"{label}: {message}")
+            for message in field.errors if isinstance(message, str)]

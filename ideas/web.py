@@ -14,7 +14,7 @@ from ideas.clock import local_time
 from ideas.database import BIGINT_MAX, INTEGER_MAX, db, is_locked, parse_int, reads_from_now_on
 from ideas.errors import Forbidden, Refusal
 from ideas.extensions import htmx, login_manager, talisman
-from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE
+from ideas.forms import LINE_UNSAFE, TEXT_AREA_UNSAFE, error_summary
 from ideas.pipeline.numbers import idea_number
 
 CONTENT_SECURITY_POLICY = {
@@ -113,6 +113,8 @@ def render(page: str, fragment: str, **context):
 
 
 def register_filters(app: Flask) -> None:
+    app.add_template_global(error_summary)
+
     @app.template_filter("local_time")
     def local_time_filter(moment, fmt: str = "%d %b %Y, %H:%M:%S %Z") -> str:
         """A stored UTC time as the hospital's clock shows it."""

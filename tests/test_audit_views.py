@@ -1,6 +1,7 @@
 """The admin's audit page: who may use it, filters, keyset pages, verify now, export, redaction."""
 import csv
 import io
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from ideas.audit import record
 from ideas.audit.export import verify_export
 from ideas.clock import local_time, utcnow
 from ideas.extensions import db
+from ideas.pipeline.workflow import Stage
 from tests.conftest import page_token
 from tests.support.audit import changes, events, raw_sql, tamper
+from tests.support.ideas import make_idea
 
 KEY = "test-audit-key"
 PAGES = [("get", "/admin/audit"), ("get", "/admin/audit/verify"), ("get", "/admin/audit/events/1"),
@@ -51,17 +54,18 @@ def test_the_page_lists_events_newest_first(client, admin):
     record("site.created", reason="A new site")
     db.session.commit()
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert page.index("site.created</code>") < page.index("user.signed_in</code>") < page.index("user.created</code>")
+    shown = [page.index(f'What happened">{words}</td>') for words in ("added a site", "signed in", "added a user")]
+    assert shown == sorted(shown)
     assert "A new site" in page and admin.name in page
 
 
 @pytest.mark.parametrize(("query", "shown", "hidden"), [
-    ({"action": "user.signed_in"}, "user.signed_in</code>", "user.created</code>"),
-    ({"entity_type": "sites"}, "site.created</code>", "user.signed_in</code>"),
-    ({"actor": "Nurse Nightingale"}, "night shift", "user.created</code>"),
-    ({"idea": "42"}, "night shift", "user.signed_in</code>"),
-    ({"idea": "FI-42"}, "night shift", "user.signed_in</code>"),
-    ({"idea": " fi42 "}, "idea FI-42", "user.signed_in</code>"),
+    ({"action": "user.signed_in"}, 'What happened">signed in</td>', 'What happened">added a user</td>'),
+    ({"entity_type": "sites"}, 'What happened">added a site</td>', 'What happened">signed in</td>'),
+    ({"actor": "Nurse Nightingale"}, "night shift", 'What happened">added a user</td>'),
+    ({"idea": "42"}, "night shift", 'What happened">signed in</td>'),
+    ({"idea": "FI-42"}, "night shift", 'What happened">signed in</td>'),
+    ({"idea": " fi42 "}, "FI-42 ·", 'What happened">signed in</td>'),
 ])
 def test_filters(client, admin, create_user, query, shown, hidden):
     nurse = create_user(Role.MENTEE, name="Nurse Nightingale")
@@ -77,10 +81,10 @@ def test_filters(client, admin, create_user, query, shown, hidden):
 def test_a_date_range_in_the_hospitals_days(app, client, admin):
     today = local_time(utcnow(), app.config["HOSPITAL_TIME_ZONE"]).date()
     shown = client.get("/admin/audit", query_string={"date_from": today, "date_to": today}).get_data(as_text=True)
-    assert "user.signed_in</code>" in shown
+    assert 'What happened">signed in</td>' in shown
     tomorrow = today + timedelta(days=1)
     page = client.get("/admin/audit", query_string={"date_from": tomorrow}).get_data(as_text=True)
-    assert "user.signed_in</code>" not in page and "No events match" in page
+    assert 'What happened">signed in</td>' not in page and "No events match" in page
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -201,3 +205,15 @@ def test_an_unknown_event_is_404(client, admin, path):
 @pytest.mark.parametrize("query", [{"before": 10**20}, {"after": -5}, {"idea": 10**12}])
 def test_numbers_out_of_range_are_never_a_server_error(client, admin, query):
     assert client.get("/admin/audit", query_string=query).status_code in (200, 422)
+
+
+def test_the_listing_speaks_in_words_with_names(client, admin, people):
+    idea = make_idea(people["submitter"], Stage.COMMITTEE_REVIEW, mentor=people["mentor"])
+    record("condition.reassigned", idea_id=idea.id, changes={"owner_id": (None, people["mentor"].id)})
+    db.session.commit()
+    page = client.get("/admin/audit", query_string={"idea": idea.id}).get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "gave a condition of approval to someone else" in text and f"Owner: {people['mentor'].name}" in text
+    assert "Pilot units: Ward 4B (Riverside General Hospital)" in text and "added a measure to the pilot plan" in text
+    assert f"of the idea {idea.title}" in text
+    assert "owner_id" not in text and "measure.added" not in text and "False" not in text

@@ -213,3 +213,12 @@ def test_mention_suggestions_list_only_people_who_can_see_the_idea(client, peopl
     assert 'data-mention="sam.rivera"' in page
     assert "Sara Outsider" not in page
     assert client.get(f"/ideas/{idea.id}/mentions", query_string={"body": "no at sign"}).get_data(as_text=True).strip() == ""
+
+
+def test_a_mention_shows_the_name_with_the_handle_beside_it(client, people, idea):
+    post_comment(idea, people["submitter"], "Thanks @sam.rivera, and @Grace.")
+    db.session.commit()
+    sign_in(client, people["submitter"])
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert '<span class="mention"><strong>Sam Rivera</strong> <small>@sam.rivera</small></span>, and' in page
+    assert '<span class="mention"><strong>Grace Kim</strong> <small>@Grace</small></span>.' in page

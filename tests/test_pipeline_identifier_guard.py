@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ideas.pipeline.identifier_guard import find_identifiers, nhs_check_digit_valid, scan
+from ideas.pipeline.identifier_guard import find_identifiers, identifiers_message, nhs_check_digit_valid, scan
 
 REFUSED = [
     # medical record and hospital numbers next to their words
@@ -99,11 +99,18 @@ def test_allows_what_identifies_nobody(text):
 
 
 def test_message_names_what_and_where_without_repeating_it_whole():
-    (finding,) = find_identifiers("Fell twice, MRN 1234567.", "problem")
-    message = finding.message("Problem at the bedside")
-    assert "a medical record number" in message
-    assert "in Problem at the bedside at character 17" in message
-    assert "1234567" not in message and "12…67" in message
+    findings = find_identifiers("Fell twice on the night shift, MRN 1234567. Seen at 02:00 by the nurse in charge.",
+                                "problem")
+    message = identifiers_message(findings, {"problem": "Problem at the bedside"})
+    assert "a medical record number in Problem at the bedside, in “…the night shift, MRN 12…67. Seen at 02:00…”" \
+        in message
+    assert "1234567" not in message and "character" not in message
+
+
+def test_message_lists_every_identifier_by_field():
+    findings = scan({"title": "Falls", "problem": "DOB 12/03/1954 and MRN 1234567", "evidence": "ask a@b.org"})
+    message = identifiers_message(findings, {"problem": "Problem at the bedside", "evidence": "Evidence"})
+    assert message.count(" in Problem at the bedside, in “") == 2 and "an e-mail address in Evidence, in “ask a@…rg”" in message
 
 
 def test_scan_reports_each_field():

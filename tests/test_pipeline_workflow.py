@@ -129,14 +129,23 @@ ALLOWED = [(t, stage, kind) for t in TRANSITIONS for stage in sorted(t.sources)
 @pytest.mark.parametrize(("row", "stage", "actor_kind"), ALLOWED, ids=lambda v: getattr(v, "action", str(v)))
 def test_every_input_is_required_and_guarded(row, stage, actor_kind):
     actor, _ = ACTORS[actor_kind]
+    optional = {p.input for p in row.preconditions if p.optional}
     for name in row.inputs:
         if name in ("mentor", "difference"):
             continue  # assignment is tested below; the system writes the difference from guarded text
-        for bad in ("", "   ", None, 42, "x" * 4001, "See MRN 1234567"):
+        blanks = () if name in optional else ("", "   ", None)
+        for bad in (*blanks, 42, "x" * 4001, "See MRN 1234567"):
             with pytest.raises(Invalid) as raised:
                 check(row.action, idea_for(row.action, stage), actor, {**good_inputs(actor), name: bad})
             assert raised.value.field == name
             assert raised.value.message
+
+
+@pytest.mark.parametrize("blank", ["", "   ", None])
+def test_an_optional_note_may_be_left_empty(blank):
+    actor = ACTORS["assigned_mentor"][0]
+    row = check("recommend", idea_for("recommend", Stage.MENTOR_REVIEW), actor, {**good_inputs(actor), "note": blank})
+    assert row.target == Stage.COMMITTEE_REVIEW
 
 
 @pytest.mark.parametrize("action", ["submit", "resubmit"])

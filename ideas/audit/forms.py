@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ideas.audit.export import FORMATS
 from ideas.audit.queries import AuditFilter
+from ideas.audit.words import entity, sentence
 from ideas.forms import IdeaNumberField, WebForm
 
 
@@ -38,8 +39,10 @@ class AuditFilterForm(WebForm):
             raise ValidationError("The end date is before the start date.")
 
     def offer(self, actions: list[str], entity_types: list[str]) -> "AuditFilterForm":
-        self.action.choices = [SelectChoice("", "Any action"), *map(SelectChoice, actions)]
-        self.entity_type.choices = [SelectChoice("", "Any entity"), *map(SelectChoice, entity_types)]
+        worded = sorted((sentence(action).capitalize(), action) for action in actions)
+        self.action.choices = [SelectChoice("", "Any action"), *(SelectChoice(code, words) for words, code in worded)]
+        self.entity_type.choices = [SelectChoice("", "Any entity"),
+                                    *(SelectChoice(code, entity(code)) for code in entity_types)]
         return self
 
     def audit_filter(self) -> AuditFilter:

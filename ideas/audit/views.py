@@ -2,18 +2,22 @@
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
     stream_with_context, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ideas.accounts.models import Role
+from ideas.accounts.models import Role, Unit, User
 from ideas.audit.export import CONTENT_TYPES, export_chunks, record_export
 from ideas.audit.forms import AuditFilterForm, ExportForm, RedactForm
 from ideas.audit.models import AuditEvent
 from ideas.audit.operations import redact, redactable_fields
 from ideas.audit.queries import Page, distinct_values, page_of_events
 from ideas.audit.verify import verify_trail
+from ideas.audit.words import entity, sentence
 from ideas.database import BIGINT_MAX, db
 from ideas.errors import Invalid
 from ideas.extensions import htmx
+from ideas.pipeline.models import Idea
+from ideas.timeline.entries import changes_of, person_ids, unit_ids
 from ideas.web import number_arg, render
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -40,7 +44,7 @@ def _events_page(form: AuditFilterForm):
                                after=number_arg("after", MAX_SEQUENCE, 0))
     # htmx swaps only 2xx answers, so the fragment with its errors comes back as 200.
     status = 200 if valid or htmx else 422
-    return render("audit/index.html", "audit/_events.html", form=form, listing=page,
+    return render("audit/index.html", "audit/_events.html", form=form, listing=page, words=in_words(page.events),
                   filter_args=form.query_args()), status
 
 
@@ -66,6 +70,16 @@ def export():
     chunks = export_chunks(audit_filter, fmt, through, cfg["AUDIT_KEY"], cfg["HOSPITAL_TIME_ZONE"])
     return Response(stream_with_context(chunks), content_type=CONTENT_TYPES[fmt], headers={
         "Content-Disposition": f'attachment; filename="audit-through-{through}.{fmt}"'})
+
+
+def in_words(events) -> dict:
+    """Each event's changes with names for ids (users, units), and the titles of the ideas they touch."""
+    people = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(person_ids(events)))).all())
+    units = {u.id: u.label for u in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids(events))))}
+    titles = dict(db.session.execute(select(Idea.id, Idea.title).where(
+        Idea.id.in_({e.idea_id for e in events if e.idea_id}))).all())
+    return {"changes": {e.sequence: changes_of(e, units, people, hidden=frozenset()) for e in events},
+            "titles": titles, "sentence": sentence, "entity": entity}
 
 
 def _redact_form(event: AuditEvent) -> RedactForm:

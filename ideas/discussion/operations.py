@@ -12,7 +12,7 @@ from ideas.discussion.mentions import MAX_MENTIONS, handle_of, mentioned_handles
 from ideas.discussion.models import Comment, CommentMention
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.facts import actor_facts, idea_facts
-from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.identifier_guard import find_identifiers, identifiers_message
 from ideas.pipeline.models import Idea
 from ideas.pipeline.signals import comment_posted
 from ideas.pipeline.workflow import can_see
@@ -85,7 +85,7 @@ def _clean(body: object) -> str:
         raise Invalid(f"{BODY_LABEL}: keep it under {MAX_BODY} characters (it has {len(text)}).", field="body")
     findings = find_identifiers(text, "body")
     if findings:
-        raise Invalid(findings[0].message(BODY_LABEL), field="body")
+        raise Invalid(identifiers_message(findings, {"body": BODY_LABEL}), field="body")
     return text
 
 

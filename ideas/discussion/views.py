@@ -8,7 +8,7 @@ from ideas.accounts.queries import find_colleagues
 from ideas.database import db
 from ideas.discussion.forms import CommentForm
 from ideas.discussion.markdown import render_markdown
-from ideas.discussion.mentions import handle_of
+from ideas.discussion.mentions import handle_of, named_mentions
 from ideas.discussion.models import Comment
 from ideas.discussion.operations import edit_comment, post_comment, remove_comment
 from ideas.errors import Refusal
@@ -23,6 +23,12 @@ TYPING = re.compile(r"(?<![\w.])@([\w.-]{2,64})$")
 @bp.app_template_filter("markdown")
 def markdown_filter(text: str):
     return render_markdown(text)
+
+
+@bp.app_template_filter("named_mentions")
+def named_mentions_filter(html, comment):
+    """The comment's @mentions by name (its mentions loaded with their people)."""
+    return named_mentions(html, {handle_of(m.user.email): m.user.name for m in comment.mentions})
 
 
 def _comment(idea_id: int, comment_id: int) -> tuple:

@@ -43,6 +43,7 @@ class ActionForm(ShowsRefusals, WebForm):
     reason = TextAreaField(L["reason"])
     comment = TextAreaField(L["comment"])
     response = TextAreaField(L["response"])
+    note = TextAreaField(L["note"], description="What the committee should know: it goes on the idea's timeline.")
     mentor = SelectField(L["mentor"], choices=[], validate_choice=False)
 
 

@@ -43,6 +43,8 @@ class Finding:
     start: int
     end: int
     text: str
+    before: str = ""  # the few words before it, to find it by
+    after: str = ""
 
     @property
     def snippet(self) -> str:
@@ -51,11 +53,26 @@ class Finding:
             return self.text[0] + "…"
         return f"{self.text[:2]}…{self.text[-2:]}"
 
-    def message(self, field_label: str | None = None) -> str:
-        where = f"in {field_label} " if field_label else ""
-        return (f"This looks like {KIND_LABELS[self.kind]} {where}at character {self.start + 1} "
-                f"(“{self.snippet}”). Frontline Ideas must hold no patient information: "
-                "remove it or describe it without identifying anyone.")
+    def where(self, field_label: str | None = None) -> str:
+        """What it looks like, in which field, and the words around it: “…after handover, MRN 12…67 was…”."""
+        field = f" in {field_label}" if field_label else ""
+        return f"{KIND_LABELS[self.kind]}{field}, in “{self.before}{self.snippet}{self.after}”"
+
+
+def identifiers_message(findings: list[Finding], labels: Mapping[str | None, str]) -> str:
+    """Every identifier found, by field and the words around it, as one refusal; `labels` names the fields."""
+    found = "; ".join(f.where(labels.get(f.field)) for f in findings)
+    return (f"This looks like {found}. Frontline Ideas must hold no patient information: "
+            f"remove {'it' if len(findings) == 1 else 'each'} or describe it without identifying anyone.")
+
+
+def _words_around(text: str, start: int, end: int, words: int = 4) -> tuple[str, str]:
+    before = text[:start].split()[-words:]
+    after = text[end:].split()[:words]
+    lead = ("…" if len(text[:start].split()) > words else "") + " ".join(before)
+    tail = " ".join(after) + ("…" if len(text[end:].split()) > words else "")
+    return (lead + " " if before and text[start - 1:start].isspace() else lead), \
+           (" " + tail if after and text[end:end + 1].isspace() else tail)
 
 
 _SEP = r"[ \-]"
@@ -113,7 +130,8 @@ def find_identifiers(text: str, field: str | None = None) -> list[Finding]:
         ("date_of_birth", _dates_of_birth(text)),
         ("phone", _phones(text, _PHONE_NATIONAL, _PHONE_NORTH_AMERICA)),
     ):
-        candidates.extend(Finding(kind, field, start, end, text[start:end]) for start, end in spans)
+        candidates.extend(Finding(kind, field, start, end, text[start:end], *_words_around(text, start, end))
+                          for start, end in spans)
     kept: list[Finding] = []
     for finding in candidates:  # earlier kinds are more specific: they win an overlap
         if not any(finding.start < other.end and other.start < finding.end for other in kept):
@@ -216,5 +234,5 @@ def guarded_text(name: str, value: object, label: str, required: str | None = No
     if len(cleaned) > max_length:
         raise Invalid(f"{label}: keep it to {max_length} characters (it has {len(cleaned)}).", field=name)
     if findings := find_identifiers(cleaned, name):
-        raise Invalid(findings[0].message(label), field=name)
+        raise Invalid(identifiers_message(findings, {name: label}), field=name)
     return cleaned

@@ -18,7 +18,7 @@ from ideas.database import db, parse_int
 from ideas.errors import Conflict, Forbidden, Invalid
 from ideas.pipeline.co_authors import co_author_emails, name_co_authors, named_emails, record_invitations
 from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
-from ideas.pipeline.identifier_guard import find_identifiers
+from ideas.pipeline.identifier_guard import find_identifiers, identifiers_message
 from ideas.pipeline.models import Benefit, Category, Idea, IdeaBenefit, IdeaTag
 from ideas.pipeline.signals import idea_edited, idea_transitioned, safety_hold_cleared, safety_hold_placed
 from ideas.pipeline.workflow import (
@@ -225,7 +225,7 @@ def _text(name: str, value: object) -> str:
 def _guarded(name: str, text: str) -> str:
     findings = find_identifiers(text, name)
     if findings:
-        raise Invalid(findings[0].message(FIELD_LABELS[name]), field=name)
+        raise Invalid(identifiers_message(findings, {name: FIELD_LABELS[name]}), field=name)
     return text
 
 

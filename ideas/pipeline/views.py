@@ -233,7 +233,7 @@ def act(idea_id: int, action: str):
     form, status = ActionForm(data={"version": idea.version} if request.method == "GET" else None), 200
     form.mentor.choices = _mentor_choices()
     if form.validate_on_submit():
-        inputs = {name: form[name].data for name in ("reason", "comment", "response")}
+        inputs = {name: form[name].data for name in ("reason", "comment", "response", "note")}
         if current_user.has_role(Role.ADMIN) and (mentor_id := parse_int(form.mentor.data)) is not None:
             inputs["mentor"] = mentor_id
         try:

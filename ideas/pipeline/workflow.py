@@ -12,7 +12,7 @@ from ideas.committee.rules import CommitteeFacts
 from ideas.committee.tally import Vote
 from ideas.errors import Conflict, Forbidden, Invalid, Refusal
 from ideas.pilots.rules import PilotFacts, Recommendation
-from ideas.pipeline.identifier_guard import find_identifiers, scan
+from ideas.pipeline.identifier_guard import find_identifiers, identifiers_message, scan
 from ideas.review.risk import RiskBand
 from ideas.review.rules import ReviewFacts
 from ideas.spread.rules import SpreadFacts
@@ -92,6 +92,7 @@ FIELD_LABELS = {
     "co_authors": "Co-authors",
     "reason": "Reason",
     "comment": "What to change",
+    "note": "Note to the committee (optional)",
     "response": "Your response to the mentor",
     "mentor": "Mentor",
     "risk_acceptance": "Risk acceptance",
@@ -151,6 +152,7 @@ class Precondition:
     test: Test
     input: str | None = None  # the form field this precondition reads, if any
     gate: bool = False
+    optional: bool = False  # its input may be left empty
 
 
 @dataclass(frozen=True)
@@ -181,10 +183,22 @@ def given(name: str, message: str, max_length: int = 4000) -> Precondition:
             return Invalid(f"{FIELD_LABELS[name]}: keep it under {max_length} characters.", field=name)
         findings = find_identifiers(text, name)
         if findings:
-            return Invalid(findings[0].message(FIELD_LABELS[name]), field=name)
+            return Invalid(identifiers_message(findings, {name: FIELD_LABELS[name]}), field=name)
         return None
 
     return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name)
+
+
+def noted(name: str, max_length: int = 4000) -> Precondition:
+    """A text the actor may give (a note to the committee): when given, checked as a required one is."""
+    checks = given(name, f"{FIELD_LABELS[name]}: write it as text.", max_length).test
+
+    def test(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
+        text = inputs.get(name)
+        blank = text is None or (isinstance(text, str) and not text.strip())
+        return None if blank else checks(idea, actor, inputs)
+
+    return Precondition(f"{FIELD_LABELS[name].lower()} checked", test, input=name, optional=True)
 
 
 def _complete(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
@@ -198,8 +212,8 @@ def _complete(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) 
 def _no_identifiers(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
     findings = scan(idea.texts)
     if findings:
-        first = findings[0]
-        return Invalid(first.message(FIELD_LABELS.get(first.field, first.field)), field=first.field)
+        labels = {f.field: FIELD_LABELS.get(f.field, f.field) for f in findings}
+        return Invalid(identifiers_message(findings, labels), field=findings[0].field)
     return None
 
 
@@ -416,7 +430,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                (given("response", "Answer the mentor's request: say what you changed."), COMPLETE, NO_IDENTIFIERS),
                label="Resubmit"),
     Transition("recommend", frozenset({S.MENTOR_REVIEW}), S.COMMITTEE_REVIEW, frozenset({Who.ASSIGNED_MENTOR}),
-               RECOMMEND_CHECKS, label="Recommend to committee"),
+               (*RECOMMEND_CHECKS, noted("note")), label="Recommend to committee"),
     Transition("decline", frozenset({S.MENTOR_REVIEW}), S.DECLINED, frozenset({Who.ASSIGNED_MENTOR}),
                (given("reason", "Say why the idea is declined."),), label="Decline"),
     Transition("decline", frozenset({S.COMMITTEE_REVIEW}), S.DECLINED, frozenset({Who.COMMITTEE}),

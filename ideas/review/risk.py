@@ -40,3 +40,9 @@ def worst_band(scores: Iterable[int]) -> RiskBand | None:
     """The idea's band is its worst hazard's; None when there are no hazards."""
     bands = [band(s) for s in scores]
     return max(bands, key=lambda b: b.rank) if bands else None
+
+
+def matrix() -> list[tuple[int, str, list[tuple[int, RiskBand]]]]:
+    """The 5×5 matrix, most severe row first: (severity, its word, [(score, band) for likelihood 1–5])."""
+    return [(s, SEVERITY[s], [(risk_score(s, k), band(risk_score(s, k))) for k in LIKELIHOOD])
+            for s in sorted(SEVERITY, reverse=True)]

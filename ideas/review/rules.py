@@ -13,6 +13,25 @@ CRITERIA = {
     "alignment": "Alignment with unit priorities",
     "measurability": "Measurability",
 }
+# What each score means for each criterion, from 1 (poor) to 5 (strong): shown beside the scores.
+RUBRIC = {
+    "evidence": ("No evidence, or evidence against it", "An opinion or a single report", "Some published or local evidence",
+                 "Good evidence from similar settings", "Strong evidence: guidelines or several good studies"),
+    "patient_experience": ("Patients would notice nothing, or worse", "A small gain for a few patients",
+                           "A clear gain for some patients", "A clear gain for most patients on the unit",
+                           "A large gain patients would tell us about"),
+    "resources": ("Needs money or equipment we cannot get", "Needs a budget bid or new equipment",
+                  "Some cost, found within the unit", "Little cost: existing stock or time",
+                  "No cost, or it saves money"),
+    "workload": ("Adds a lot of work or training for everyone", "Adds noticeable work; training for all",
+                 "Some extra work; a short briefing", "Fits existing routines; a few minutes' briefing",
+                 "Saves staff time; no training needed"),
+    "alignment": ("Against the unit's priorities", "Unrelated to the unit's priorities", "Touches one priority",
+                  "Supports a stated priority", "Central to the unit's top priority"),
+    "measurability": ("Nothing we could count", "Only by a new, hard data collection",
+                      "Countable with some extra effort", "Counted from routine records with little effort",
+                      "Already measured routinely, with a baseline"),
+}
 # The QI-or-research triage: any "yes" points to research and needs an ethics-board referral.
 TRIAGE = {
     "new_treatment": "Does it test a new treatment, drug or device?",

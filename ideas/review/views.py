@@ -37,8 +37,8 @@ from ideas.review.queries import (
     review_of,
     triage_answers,
 )
-from ideas.review.risk import band, risk_score
-from ideas.review.rules import CRITERIA, TRIAGE
+from ideas.review.risk import LIKELIHOOD, band, matrix, risk_score
+from ideas.review.rules import CRITERIA, RUBRIC, TRIAGE
 from ideas.web import attempt, form_status, number_arg, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -130,7 +130,7 @@ def feasibility(idea_id: int):
         status = refusal.status
     elif form.is_submitted():
         status = 422
-    return _page("review/feasibility.html", idea, status, form=form, criteria=CRITERIA,
+    return _page("review/feasibility.html", idea, status, form=form, criteria=CRITERIA, rubric=RUBRIC,
                  complete=feasibility_complete(review))
 
 
@@ -143,7 +143,7 @@ def _safety_context(idea, hazard_form=None, statement_form=None, edit_form=None,
         data={"version": _version_of(review), "no_hazards": bool(review and review.no_hazards)})
     return {"hazards": hazards, "review_row": review, "hazard_form": hazard_form or HazardForm(formdata=None),
             "statement_form": statement_form, "edit_form": edit_form, "editing": editing,
-            "version": _version_of(review)}
+            "version": _version_of(review), "matrix": matrix(), "likelihood": LIKELIHOOD}
 
 
 @bp.get("/<int:idea_id>/safety")

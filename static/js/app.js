@@ -34,3 +34,71 @@ document.addEventListener("submit", function (event) {
     event.stopImmediatePropagation();
   }
 }, true);
+
+// The site menu folds on a phone: CSS hides it only where script can open it again.
+document.documentElement.classList.add("js");
+document.addEventListener("click", function (event) {
+  var toggle = event.target.closest(".menu-toggle");
+  if (toggle) {
+    toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+  }
+});
+
+// Focus after a refusal or a swap (WCAG 2.4.3): a refused form's error summary takes focus, on a
+// full page as after an htmx swap; a swap that removed the focused control moves focus to the same
+// form's first field (ready for the next hazard, measure or observation), or to the swapped section.
+// A swapped section's data-announce is read out through the page's live region.
+function focusErrorSummary(root) {
+  var summary = root.querySelector(".error-summary");
+  if (summary) {
+    summary.focus();
+  }
+  return summary;
+}
+
+document.addEventListener("DOMContentLoaded", function () {
+  focusErrorSummary(document);
+});
+
+var swapping = null;
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var form = event.detail.requestConfig && event.detail.requestConfig.elt.closest("form");
+  swapping = {target: event.detail.target.id, action: form ? form.getAttribute("action") : null};
+});
+
+document.addEventListener("htmx:afterSettle", function () {
+  if (!swapping) {
+    return;
+  }
+  var section = swapping.target && document.getElementById(swapping.target);
+  var form = swapping.action && document.querySelector('form[action="' + CSS.escape(swapping.action) + '"]');
+  swapping = null;
+  var announce = section && (section.hasAttribute("data-announce") ? section : section.querySelector("[data-announce]"));
+  var live = document.getElementById("announcer");
+  if (announce && live) {
+    live.textContent = announce.getAttribute("data-announce");
+  }
+  // A swapped form that names its own field to focus (autofocus, which htmx honours) keeps that choice.
+  var chosen = section && section.querySelector("[autofocus]");
+  if ((chosen && document.activeElement === chosen) || focusErrorSummary(section || document)
+      || (document.activeElement && document.activeElement !== document.body)) {
+    return;
+  }
+  var field = form && form.querySelector("input:not([type=hidden]), textarea, select");
+  if (field) {
+    field.focus();
+  } else if (section) {
+    section.setAttribute("tabindex", "-1");
+    section.focus();
+  }
+});
+
+// A link in the error summary puts the cursor in its field, not just the field in view.
+document.addEventListener("click", function (event) {
+  var link = event.target.closest(".error-summary a[href^='#']");
+  var field = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (field) {
+    event.preventDefault();
+    field.focus();
+  }
+});

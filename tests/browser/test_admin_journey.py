@@ -95,7 +95,7 @@ def test_admin_pairs_then_hands_over_a_mentee(app, admin_secret, new_page):
     section("Settings")
     page.get_by_label("Committee quorum").fill("0")
     page.get_by_role("button", name="Save settings").click()
-    page.get_by_text("Enter a number from 1 to 50.").wait_for()
+    page.locator(".field-error", has_text="Enter a number from 1 to 50.").wait_for()
     assert page.get_by_label("Committee quorum").input_value() == "0"
     tab.screenshot("admin-settings-error")
     tab.assert_clean()

@@ -83,7 +83,7 @@ def test_three_members_vote_and_one_approves_with_a_condition(new_page, story, w
     page.get_by_label("Due date of condition 1").fill(story["overdue"])
     decision.get_by_label("Your password").fill(PASSWORD)
     decision.get_by_role("button", name="Approve pilot").click()
-    page.get_by_text("Condition 1, due date: choose today or a later day.").wait_for()
+    page.locator(".field-error", has_text="Condition 1, due date: choose today or a later day.").wait_for()
     assert page.get_by_label("Condition 1", exact=True).input_value() == CONDITION
     assert decision.get_by_label("Your password").input_value() == ""  # never sent back
     tab.screenshot(f"committee-{label}-4-refused-due-date")

@@ -88,11 +88,13 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
     page.get_by_text("Submitted", exact=True).first.wait_for()
     tab.screenshot(f"journey-{label}-6-submitted")
 
+    if page.get_by_role("button", name="Menu").is_visible():  # on a phone the links fold under Menu
+        page.get_by_role("button", name="Menu").click()
     page.get_by_role("link", name="My ideas").first.click()
     page.get_by_role("link", name="Text reminders for fasting times").click()
     page.get_by_role("button", name="Withdraw").click()
     page.get_by_role("button", name="Withdraw").click()
-    page.get_by_text("Say why you are withdrawing the idea.").wait_for()
+    page.locator(".field-error", has_text="Say why you are withdrawing the idea.").wait_for()
     page.get_by_label("Reason").fill("The hospital already sends text reminders.")
     tab.screenshot(f"journey-{label}-7-withdraw")
     page.get_by_role("button", name="Withdraw").click()

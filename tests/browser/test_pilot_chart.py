@@ -75,7 +75,7 @@ def test_the_team_reads_the_chart_marks_a_phase_and_chooses_making_data_count(ne
     page.get_by_label("NHS Making Data Count").check()
     page.get_by_label("Frozen baseline").fill("1")
     page.get_by_role("button", name="Save chart settings").click()
-    page.get_by_text("give a whole number of points from 2 to 12").wait_for()
+    page.locator(".field-error", has_text="give a whole number of points from 2 to 12").wait_for()
     assert page.get_by_label("Frozen baseline").input_value() == "1"
     page.get_by_label("Frozen baseline").fill("")
     page.get_by_role("button", name="Save chart settings").click()

@@ -189,12 +189,12 @@ def test_the_latest_20_are_shown_then_all(client, people, idea, falls):
                      actor=people["submitter"])
     sign_in(client, people["committee"])
     html = client.get(f"/ideas/{idea.id}/pilot").get_data(as_text=True)
-    assert "Showing the latest 20 of 25" in html and html.count("<td class=\"number\">") == 20
+    assert "Showing the latest 20 of 25" in html and html.count("<td class=\"number\" data-label=\"Value\">") == 20
     html = client.get(f"/ideas/{idea.id}/pilot?all={falls.id}").get_data(as_text=True)
-    assert html.count("<td class=\"number\">") == 25 and "Show the latest 20 only" in html
+    assert html.count("<td class=\"number\" data-label=\"Value\">") == 25 and "Show the latest 20 only" in html
     for odd in ("9" * 30, "-1", "x", "\u0663"):
         response = client.get(f"/ideas/{idea.id}/pilot", query_string={"all": odd})
-        assert response.status_code == 200 and response.get_data(as_text=True).count("<td class=\"number\">") == 20
+        assert response.status_code == 200 and response.get_data(as_text=True).count("<td class=\"number\" data-label=\"Value\">") == 20
 
 
 def test_the_page_runs_the_same_queries_for_2_or_40_observations(client, people, idea, falls):
