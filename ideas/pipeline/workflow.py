@@ -448,7 +448,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                (ELIGIBLE, given("reason", "Say why the committee stops the idea: the lesson others can learn.")),
                label="Stop", signed="stopped the idea"),
     Transition("mark_adopted", frozenset({S.SCALE_UP}), S.ADOPTED, frozenset({Who.COMMITTEE}),
-               (ELIGIBLE, ADOPTED), label="Mark adopted", signed="marked the idea adopted"),
+               (ELIGIBLE, ADOPTED), label="Mark adopted", signed="marked it adopted"),
     Transition("reopen", frozenset({S.DECLINED, S.WITHDRAWN, S.STOPPED}), S.DRAFT, frozenset({Who.ADMIN}),
                (given("reason", "Say why the idea is reopened."),), label="Reopen"),
 )
