@@ -213,9 +213,12 @@ ACTION_INPUTS = frozenset({"reason", "comment", "response", "mentor"})  # what A
 
 
 def _own_page(idea: Idea, row: Transition) -> str:
-    """Where an action with its own form is taken: completing on the pilot page, decisions in the review pack."""
+    """Where an action with its own form is taken: completing on the pilot page, adoption on the scale-up
+    page beside the units that adopted, the other decisions in the review pack."""
     if row.action == "complete_pilot":
         return url_for("pilots.page", idea_id=idea.id, _anchor="results")
+    if row.action == "mark_adopted":
+        return url_for("spread.page", idea_id=idea.id, _anchor="mark-adopted")
     return url_for("committee.pack", idea_id=idea.id, decide=row.action, _anchor=f"decide-{row.action}")
 
 
