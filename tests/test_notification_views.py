@@ -29,7 +29,7 @@ def test_the_header_counts_unread_and_opening_one_lands_on_its_place(client, peo
     sign_in_fully(client, people["submitter"])
     assert unread_badge(client) == "1"
     inbox = client.get("/notifications").get_data(as_text=True)
-    assert f"Priya Shah started reviewing idea #{idea.id}" in inbox and "Mark all read" in inbox
+    assert f"Priya Shah started reviewing FI-{idea.id}" in inbox and "Mark all read" in inbox
     note = db.session.scalar(select(Notification).where(Notification.user_id == people["submitter"].id))
     response = client.get(f"/notifications/{note.id}/open")
     assert response.status_code == 302

@@ -47,7 +47,7 @@ def test_a_submission_reaches_the_paired_mentor_first_then_the_open_queue(people
         assert raise_due() == 0  # `notify due` run twice tells nobody twice
     assert told("submitted") == {people["mentor"].id: ["submitted"], people["other_mentor"].id: ["submitted"]}
     text = db.session.scalar(select(Notification.text).where(Notification.user_id == people["other_mentor"].id))
-    assert text == f"idea #{idea.id} “Night-time falls checklist” waits in the open queue: any mentor may claim it"
+    assert text == f"FI-{idea.id} “Night-time falls checklist” waits in the open queue: any mentor may claim it"
 
 
 def test_each_step_of_the_review_tells_the_right_people(people, app):
@@ -62,7 +62,7 @@ def test_each_step_of_the_review_tells_the_right_people(people, app):
                       people["mentor"].id: ["resubmitted"]}  # the submitter resubmitted: not told of it
     mentor_note = db.session.scalar(select(Notification).where(Notification.kind == "resubmitted"))
     assert (mentor_note.text, mentor_note.anchor) == (
-        f"idea #{idea.id} “Night-time falls checklist” was resubmitted by Maya Okafor", "review-summary-heading")
+        f"FI-{idea.id} “Night-time falls checklist” was resubmitted by Maya Okafor", "review-summary-heading")
     assert "Say how you will measure it" not in " ".join(n.text for n in db.session.scalars(select(Notification)))
 
 

@@ -42,7 +42,7 @@ def test_the_right_people_get_the_right_text_once(people, mail, runner):
     assert sorted(m["To"] for m in mail.messages) == sorted(
         [people[k].email for k in ("co_author", "mentor", "other_mentor", "submitter", "co_author")])
     [message] = mail.to(people["submitter"].email)
-    assert message["Subject"] == f"Priya Shah started reviewing idea #{idea.id} “Night-time falls checklist”"
+    assert message["Subject"] == f"Priya Shah started reviewing FI-{idea.id} “Night-time falls checklist”"
     assert message["From"] == "Frontline Ideas <ideas@localhost>"
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()

@@ -39,7 +39,7 @@ def test_a_condition_is_due_then_overdue_each_told_once(people, create_user, run
     assert reminders("condition_due") + reminders("condition_overdue") == [
         (owner, f"condition_due:1:{due_on}"), (owner, f"condition_overdue:1:{due_on}")]
     overdue = db.session.scalar(select(Notification).where(Notification.kind == "condition_overdue"))
-    assert overdue.text == f"A condition of approval of idea #{idea.id} “Night-time falls checklist” was due on " \
+    assert overdue.text == f"A condition of approval of FI-{idea.id} “Night-time falls checklist” was due on " \
                            f"{due_on:%d %b %Y}" and overdue.anchor == "conditions"
 
 
@@ -60,3 +60,31 @@ def test_a_pilot_without_new_data_reminds_its_team_once_per_gap(people, create_u
         assert raise_due() == 3  # a new gap, a new reminder
     assert {user_id for user_id, _ in reminders("pilot_data_overdue")} == {
         people["submitter"].id, people["co_author"].id, people["mentor"].id}
+
+
+def test_an_overdue_sustainment_check_reminds_its_owner_once(people, create_user, app):
+    from ideas.notifications.due import raise_due
+    from ideas.spread.operations import answer_check, update_unit
+    from ideas.spread.queries import checks_by_unit
+    from tests.support.spread import scale_up_idea
+
+    members = [people["committee"], create_user(Role.COMMITTEE), create_user(Role.COMMITTEE)]
+    idea, (first, *_) = scale_up_idea(people, members)
+    owner = create_user(Role.MENTEE, name="Ward 5A sister")
+    adopted_on = hospital_today() - timedelta(days=40)  # day 30 is past, day 90 to come
+    update_unit(idea, people["submitter"], first.id, {"status": "adopted", "sustainment_owner": owner.id,
+                                                      "adopted_on": adopted_on}, first.version)
+    db.session.commit()
+    pilot_gap = len(reminders("pilot_data_overdue"))
+    assert raise_due() == 1 and raise_due() == 0
+    (told,) = db.session.scalars(select(Notification).where(Notification.kind == "sustainment_overdue")).all()
+    day_30 = checks_by_unit(idea.id)[first.id][0]
+    assert (told.user_id, told.anchor) == (owner.id, f"check-{day_30.id}")
+    assert told.text == (f"The day-30 sustainment check of FI-{idea.id} “Night-time falls checklist” on Ward 5A "
+                         f"was due on {adopted_on + timedelta(days=30):%d %b %Y}")
+    assert len(reminders("pilot_data_overdue")) == pilot_gap
+    answer_check(idea, owner, day_30.id, {"answer": "yes"}, day_30.version)
+    db.session.commit()
+    with time_machine.travel(utcnow() + timedelta(days=60)):  # day 90 now overdue too: a new occasion
+        assert raise_due() == 1
+    assert [user_id for user_id, _ in reminders("sustainment_overdue")] == [owner.id, owner.id]

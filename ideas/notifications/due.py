@@ -1,18 +1,11 @@
 """`notify due` (for cron; safe to run twice): reminders of what is due or overdue, and the daily digests.
 
 Each reminder names its occasion (`once_key`), so a second run tells nobody twice; a later occasion (a new
-gap in a pilot's data, a condition's new due date) is a new reminder. Another feature adds its own
-reminders with `@due_source`; this is the seam for the scale-up package's sustainment checks (table
-`sustainment_checks`, ideas/spread/models.py), which it registers once its operations answer them:
-
-    @due_source
-    def sustainment_checks(today):
-        for check in ...:  # SustainmentCheck rows with due_on < today and answered_at IS NULL
-            yield Due("sustainment_overdue", idea, [check.target_unit.sustainment_owner],
-                      f"A sustainment check of {idea_label(idea)} is overdue", f"sustainment:{check.id}")
+gap in a pilot's data, a condition's new due date) is a new reminder. A source is registered with
+`@due_source`.
 """
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sqlalchemy import exists, func, select
@@ -32,6 +25,7 @@ from ideas.pipeline.facts import queues
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import Stage
 from ideas.settings import get_setting
+from ideas.spread.models import SustainmentCheck, TargetUnit
 
 
 @dataclass(frozen=True)
@@ -43,6 +37,7 @@ class Due:
     recipients: list[User | None]
     text: str
     once_key: str
+    anchor: dict = field(default_factory=dict)  # what the kind's anchor names (a check's id)
 
 
 DueSource = Callable[[date], Iterable[Due]]
@@ -87,6 +82,20 @@ def pilot_data(today: date) -> Iterable[Due]:
 
 
 @due_source
+def sustainment_checks(today: date) -> Iterable[Due]:
+    """Sustainment checks not answered by their due day (to the unit's sustainment owner, once each)."""
+    for check in db.session.scalars(
+            select(SustainmentCheck).where(SustainmentCheck.answered_at.is_(None), SustainmentCheck.due_on < today)
+            .options(selectinload(SustainmentCheck.idea),
+                     selectinload(SustainmentCheck.target_unit).selectinload(TargetUnit.sustainment_owner),
+                     selectinload(SustainmentCheck.target_unit).selectinload(TargetUnit.unit))):
+        unit = check.target_unit
+        yield Due("sustainment_overdue", check.idea, [unit.sustainment_owner],
+                  f"The day-{check.day} sustainment check of {idea_label(check.idea)} on {unit.unit.name} was due "
+                  f"on {check.due_on:%d %b %Y}", f"sustainment:{check.id}", {"check_id": check.id})
+
+
+@due_source
 def open_queue(today: date) -> Iterable[Due]:
     """Submitted ideas whose paired-only wait is over: now every mentor may claim them."""
     waiting = list(db.session.scalars(select(Idea).where(Idea.stage == Stage.SUBMITTED,
@@ -103,7 +112,7 @@ def open_queue(today: date) -> Iterable[Due]:
 def raise_due() -> int:
     """Every registered source's reminders, each told once; returns how many people were told."""
     today = local_today(get_setting("time_zone"))
-    return sum(len(notify(due.kind, due.recipients, due.text, idea=due.idea, once_key=due.once_key))
+    return sum(len(notify(due.kind, due.recipients, due.text, idea=due.idea, once_key=due.once_key, **due.anchor))
                for source in SOURCES for due in list(source(today)))
 
 

@@ -25,7 +25,7 @@ class Kind:
     default: Delivery = Delivery.EMAIL
 
 
-IDEA, PACK, PILOT = "pipeline.detail", "committee.pack", "pilots.page"
+IDEA, PACK, PILOT, SPREAD = "pipeline.detail", "committee.pack", "pilots.page", "spread.page"
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("submitted", "An idea is submitted to your queue", IDEA),
     Kind("claimed", "A mentor starts reviewing your idea", IDEA, "review-summary-heading"),
@@ -40,7 +40,7 @@ KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("condition_due", "A condition of approval you own is due soon", IDEA, "conditions"),
     Kind("condition_overdue", "A condition of approval you own is overdue", IDEA, "conditions"),
     Kind("pilot_data_overdue", "A pilot has had no new data for a while", PILOT),
-    Kind("sustainment_overdue", "A sustainment check is overdue", IDEA),
+    Kind("sustainment_overdue", "A sustainment check you own is overdue", SPREAD, "check-{check_id}"),
     Kind("invitation", "You are invited to co-author an idea", IDEA, "invitation"),
     Kind("two_factor_reset", "Your two-step sign-in was reset", "accounts.two_factor_setup"),
 )}

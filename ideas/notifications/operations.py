@@ -17,6 +17,7 @@ from ideas.notifications.messages import email_for
 from ideas.notifications.models import Notification, NotificationPreference, OutboxMessage
 from ideas.pipeline.facts import actor_facts, idea_facts, queues
 from ideas.pipeline.models import Idea
+from ideas.pipeline.numbers import idea_number
 from ideas.pipeline.workflow import can_see
 
 TITLE_SHOWN = 120
@@ -25,7 +26,7 @@ TITLE_SHOWN = 120
 def idea_label(idea: Idea) -> str:
     """How a notification names an idea: its number and title (which passed the identifier guard)."""
     title = idea.title or "untitled"
-    return f"idea #{idea.id} “{title[:TITLE_SHOWN]}{'…' if len(title) > TITLE_SHOWN else ''}”"
+    return f"{idea_number(idea.id)} “{title[:TITLE_SHOWN]}{'…' if len(title) > TITLE_SHOWN else ''}”"
 
 
 def notify(kind: str, recipients: Iterable[User | None], text: str, *, idea: Idea | None = None,

@@ -172,3 +172,12 @@ def test_the_home_pages_list_missed_and_due_soon_checks(app, spread, people):
             card = signed_in_as(app, people[kind]).get("/").get_data(as_text=True).split('id="sustainment-checks"')[1].split("</article>")[0]
             assert "Missed" in card and idea.title in card
         assert 'id="sustainment-checks"' not in signed_in_as(app, people["submitter"]).get("/").get_data(as_text=True)
+
+
+def test_the_idea_page_and_its_action_link_send_mark_adopted_to_the_scale_up_page(client, spread, people):
+    idea, units = spread
+    adopted(idea, units[0], people)
+    sign_in(client, people["committee"])
+    assert f'/ideas/{idea.id}/scale-up#mark-adopted' in client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    response = client.get(f"/ideas/{idea.id}/actions/mark_adopted")
+    assert response.status_code == 302 and response.location.endswith(f"/ideas/{idea.id}/scale-up#mark-adopted")
