@@ -11,7 +11,7 @@ from ideas.board.queries import PER_COLUMN
 from ideas.database import db
 from ideas.pipeline.operations import create_draft
 from ideas.pipeline.workflow import Stage
-from tests.browser.test_mentee_journey import sign_in_with_form
+from tests.browser.test_mentee_journey import open_menu, sign_in_with_form
 from tests.support.ideas import COMPLETE, make_idea
 
 pytestmark = pytest.mark.browser
@@ -41,7 +41,8 @@ def test_filter_by_typing_back_button_and_more(new_page, ward, width, label):
     page = tab.page
     tab.goto("/")
     sign_in_with_form(page, ward["grace"])
-    page.get_by_role("link", name="Board").click()
+    open_menu(page)
+    page.get_by_role("navigation").get_by_role("link", name="Board", exact=True).click()
     page.get_by_role("heading", name="Pipeline board").wait_for()
     cards = page.locator(".board-card")
     assert cards.count() == PER_COLUMN + 2  # eight drafts, one submitted, one in mentor review

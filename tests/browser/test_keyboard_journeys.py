@@ -1,6 +1,8 @@
 """The mentee's and the mentor's journeys with the keyboard alone (Tab, Enter, typing), focus always
 visible: a refused resubmit puts focus on its error summary, whose link leads to the field; adding a
 hazard leaves focus in the hazard form and says what changed."""
+import re
+
 import pytest
 
 from ideas.database import db
@@ -25,11 +27,12 @@ def focused(page) -> dict | None:
 
 
 def tab_to(page, name: str, limit: int = 60) -> None:
-    """Press Tab until the control named `name` (by its text or label) has focus; its focus must be visible."""
+    """Press Tab until the control named `name` (its text or label, after an idea's number) has focus; its focus
+    must be visible."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         now = focused(page)
-        if now and (now["text"].startswith(name) or now["label"].startswith(name)):
+        if now and any(re.sub(r"^FI-\d+\s+", "", text).startswith(name) for text in (now["text"], now["label"])):
             assert now["visible"], f"focus on {name!r} cannot be seen"
             return
     raise AssertionError(f"{name!r} not reached with {limit} presses of Tab")

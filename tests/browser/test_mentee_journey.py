@@ -23,6 +23,12 @@ def sign_in_with_form(page, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
+def open_menu(page) -> None:
+    """On a phone the navigation and Sign out fold under Menu: open it (on a wide screen they show)."""
+    if page.get_by_role("button", name="Menu").is_visible():
+        page.get_by_role("button", name="Menu").click()
+
+
 def expire_sessions() -> None:
     """Every session was last seen an hour ago: the idle timeout ends it at the next request."""
     db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(hours=1)))
@@ -88,8 +94,7 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
     page.get_by_text("Submitted", exact=True).first.wait_for()
     tab.screenshot(f"journey-{label}-6-submitted")
 
-    if page.get_by_role("button", name="Menu").is_visible():  # on a phone the links fold under Menu
-        page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.get_by_role("link", name="My ideas").first.click()
     page.get_by_role("link", name="Text reminders for fasting times").click()
     page.get_by_role("button", name="Withdraw").click()

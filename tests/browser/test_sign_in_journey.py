@@ -2,6 +2,7 @@
 import pytest
 
 from ideas.demo import DEMO_PASSWORD, seed_demo
+from tests.browser.test_mentee_journey import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -27,8 +28,7 @@ def test_mentee_signs_in_and_out(app, new_page, width, label):
     page.get_by_role("heading", name="My ideas").wait_for()
     tab.screenshot(f"home-mentee-{label}")
 
-    if page.get_by_role("button", name="Menu").is_visible():  # on a phone Sign out folds under Menu
-        page.get_by_role("button", name="Menu").click()
+    open_menu(page)
     page.get_by_role("button", name="Sign out").click()
     page.get_by_text("You are signed out.").wait_for()
     tab.goto("/")
