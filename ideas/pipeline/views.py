@@ -209,7 +209,7 @@ def answer(idea_id: int):
     return redirect(url_for("pipeline.mine" if current_user.has_role(Role.MENTEE) else "home.index"))
 
 
-ACTION_INPUTS = frozenset({"reason", "comment", "response", "mentor"})  # what ActionForm carries
+ACTION_INPUTS = frozenset({"reason", "comment", "response", "note", "mentor"})  # what ActionForm carries
 
 
 def _own_page(idea: Idea, row: Transition) -> str:
