@@ -215,5 +215,5 @@ def test_the_listing_speaks_in_words_with_names(client, admin, people):
     text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
     assert "gave a condition of approval to someone else" in text and f"Owner: {people['mentor'].name}" in text
     assert "Pilot units: Ward 4B (Riverside General Hospital)" in text and "added a measure to the pilot plan" in text
-    assert f"of the idea {idea.title}" in text
+    assert f"of the idea {idea.number} · {idea.title}" in text
     assert "owner_id" not in text and "measure.added" not in text and "False" not in text

@@ -196,7 +196,7 @@ def test_htmx_swaps_a_measure_row_for_its_form_and_back(client, people, idea):
     response = save(client, f"/review/{idea.id}/measures/{measure.id}/edit", {**MEASURES[0], "target": "3"},
                     plan_version, page=f"/review/{idea.id}/plan", headers=HTMX)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.lstrip().startswith("<div id=\"measures-body\">")
+    assert response.status_code == 200 and html.lstrip().startswith("<div id=\"measures-body\"")
     assert f'<tr id="measure-{measure.id}">' in html and "6.5 → 3" in html
     # The plan form's version steps along, so saving the aim next is not a false conflict.
     assert f'<input hx-swap-oob="true" id="version" name="version" type="hidden" value="{plan_version + 1}">' in html
