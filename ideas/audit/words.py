@@ -19,12 +19,15 @@ ACTIONS = {
     "audit.redacted": "removed a stored value from the audit trail", "audit.exported": "exported the audit trail",
     "request.rate_limited": "was slowed down for sending too many requests",
     "gate.denied": "was refused a pipeline step", "signature.failed": "gave a wrong password to sign a decision",
+    "comment.edited": "edited a comment", "comment.deleted": "removed a comment",
+    "restored": "restored the database from a backup",
 }
 ENTITIES = {"users": "User", "ideas": "Idea", "sites": "Site", "units": "Unit", "settings": "Setting",
             "comments": "Comment", "hazards": "Hazard", "measures": "Measure", "reviews": "Review",
             "pilot_plans": "Pilot plan", "rounds": "Committee round", "votes": "Vote", "conditions": "Condition",
             "meetings": "Meeting", "pairings": "Mentor pairing", "observations": "Observation",
-            "pdsa_cycles": "PDSA cycle", "audit_events": "Audit event"}
+            "pdsa_cycles": "PDSA cycle", "audit_events": "Audit event", "pilot_results": "Pilot results",
+            "target_units": "Target unit", "sustainment_checks": "Sustainment check"}
 
 
 def sentence(action: str) -> str:

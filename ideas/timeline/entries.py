@@ -15,7 +15,10 @@ from ideas.pilots.labels import LABELS as PILOT_LABELS
 from ideas.pipeline.models import Benefit, Category
 from ideas.pipeline.workflow import FIELD_LABELS, Stage
 from ideas.review.labels import LABELS as REVIEW_LABELS
+from ideas.pilots.rules import Recommendation
 from ideas.review.rules import Direction, MeasureType, Overall, StopDirection
+from ideas.spread.labels import LABELS as SPREAD_LABELS
+from ideas.spread.rules import CheckAnswer, UnitStatus
 
 
 class Kind(StrEnum):
@@ -76,22 +79,33 @@ EVENT_KINDS = {
     "chart.settings_changed": EventKind(Kind.EDITS, "changed how a measure's chart is drawn"),
     "chart.phase_added": EventKind(Kind.EDITS, "started a new phase on a chart"),
     "chart.phase_removed": EventKind(Kind.EDITS, "removed a phase from a chart"),
+    "pilot.completed": EventKind(Kind.STAGES, "completed the pilot with its results"),
+    "target_unit.added": EventKind(Kind.STAGES, "named a unit the change spreads to"),
+    "target_unit.updated": EventKind(Kind.EDITS, "updated a unit's scale-up"),
+    "sustainment.scheduled": EventKind(Kind.EDITS, "scheduled a sustainment check"),
+    "sustainment.answered": EventKind(Kind.EDITS, "answered a sustainment check"),
+    "sustainment.missed": EventKind(Kind.STAGES, "flagged a sustainment check as missed"),
 }
 # A comment's edits and removal show on the comment itself ("edited", "comment removed"):
 # listing them would put a removed comment's text back on the page.
 NOT_SHOWN = frozenset({"comment.edited", "comment.deleted"})
 OTHER = EventKind(Kind.ALL, "recorded a change")  # a kind a later feature forgot to name: never its code
-CHANGE_LABELS = {**PILOT_LABELS, **REVIEW_LABELS, **FIELD_LABELS, "stage": "Stage", "mentor_id": "Mentor",
+CHANGE_LABELS = {**PILOT_LABELS, **REVIEW_LABELS, **SPREAD_LABELS, **FIELD_LABELS, "stage": "Stage", "mentor_id": "Mentor",
+                 "unit_id": "Unit", "lead_id": "Unit lead", "sustainment_owner_id": "Sustainment owner",
+                 "impact_realised": "Impact realised", "day": "Day after adoption", "due_on": "Due on",
                  "co_author": "Co-author", "safety_hold": "Safety hold", "gate": "Voting on"}
 PERSON_FIELDS = frozenset({"owner_id", "mentor_id", "mentee_id", "user_id", "member_id", "author_id", "submitter_id",
-                           "done_by_id", "recorded_by_id", "created_by_id", "updated_by_id", "redacted_by_id"})
+                           "done_by_id", "recorded_by_id", "created_by_id", "updated_by_id", "redacted_by_id",
+                           "lead_id", "sustainment_owner_id", "answered_by_id"})
 NUMBERS = frozenset({"baseline", "target", "stop_threshold", "value", "numerator", "denominator"})
 # Fields stored as a code, shown by their label.
 CODED = {"stage": Stage, "gate": Stage, "category": Category, "kind": MeasureType, "direction": Direction,
-         "stop_direction": StopDirection, "overall": Overall}
+         "stop_direction": StopDirection, "overall": Overall, "recommendation": Recommendation, "status": UnitStatus,
+         "answer": CheckAnswer}
 # Ids and bookkeeping a person has no use for: the entry's sentence already says what changed.
 NOT_LISTED = frozenset({"mentor_id", "measure_id", "idea_id", "id", "version", "owner_id", "round_id", "phase_id",
-                        "observation_id", "cycle_id", "hazard_id", "condition_id", "meeting_id", "assignee_id"})
+                        "observation_id", "cycle_id", "hazard_id", "condition_id", "meeting_id", "assignee_id",
+                        "answered_at"})
 
 
 def actions_of(kind: Kind) -> list[str] | None:
@@ -156,7 +170,7 @@ def unit_ids(events) -> set[int]:
     found = set()
     for event in events:
         for value in event.values:
-            if value.field in ("unit", "units", "home_unit_id") and not value.redacted:
+            if value.field in ("unit", "units", "home_unit_id", "unit_id") and not value.redacted:
                 decoded = json.loads(value.value)
                 found.update(item for item in (decoded if isinstance(decoded, list) else [decoded])
                              if isinstance(item, int))
@@ -193,7 +207,7 @@ def _text(name: str, value, unit_labels: Mapping[int, str], people: Mapping[int,
         return ""
     if name in PERSON_FIELDS and isinstance(decoded, int):
         return people.get(decoded, "someone no longer listed")
-    if name in ("unit", "home_unit_id") and isinstance(decoded, int):
+    if name in ("unit", "home_unit_id", "unit_id") and isinstance(decoded, int):
         return unit_labels.get(decoded, "a unit since removed")
     if isinstance(decoded, bool):
         return "yes" if decoded else "no"
