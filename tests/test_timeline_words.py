@@ -4,6 +4,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from ideas.audit.words import ACTIONS
 from ideas.pipeline.workflow import Stage
 from ideas.timeline.entries import EVENT_KINDS, NOT_SHOWN, Change, Entry, Kind, grouped
 from tests.conftest import sign_in
@@ -12,16 +13,25 @@ from tests.support.ideas import make_idea
 IDEAS = Path(__file__).resolve().parents[1] / "ideas"
 # Events about people, places and the system, never on an idea's timeline.
 NOT_ABOUT_AN_IDEA = ("user.", "site.", "unit.", "setting.", "pairing.", "audit.", "request.", "meeting.",
-                     "signature.", "gate.")
+                     "signature.", "gate.", "restored")
+
+
+def recorded_actions() -> set[str]:
+    """Every audit action the code records: literal `record("…")` calls and the actions save helpers are given."""
+    texts = [path.read_text() for path in IDEAS.rglob("*.py")]
+    recorded = {action for text in texts for action in re.findall(r'record(?:_refusal)?\(\s*"([a-z_.]+)"', text)}
+    return recorded | {action for text in texts for action in re.findall(
+        r'"((?:hazard|measure|pdsa|target_unit|sustainment)\.[a-z_]+)"', text)}
 
 
 def test_every_event_an_idea_can_have_is_named_in_words():
-    recorded = {action for path in IDEAS.rglob("*.py")
-                for action in re.findall(r'record(?:_refusal)?\(\s*"([a-z_]+\.[a-z_]+)"', path.read_text())}
-    recorded |= {action for path in IDEAS.rglob("*.py") for action in re.findall(r'"((?:hazard|measure|pdsa)\.[a-z_]+)"',
-                                                                                 path.read_text())}
-    unnamed = {a for a in recorded if a not in EVENT_KINDS and a not in NOT_SHOWN and not a.startswith(NOT_ABOUT_AN_IDEA)}
+    unnamed = {a for a in recorded_actions()
+               if a not in EVENT_KINDS and a not in NOT_SHOWN and not a.startswith(NOT_ABOUT_AN_IDEA)}
     assert not unnamed
+
+
+def test_the_audit_page_names_every_action_in_words():
+    assert {a for a in recorded_actions() if a not in ACTIONS and a not in EVENT_KINDS} == set()
 
 
 def edit(minute: int, who: str, **changes) -> Entry:
