@@ -148,3 +148,28 @@ def test_a_change_to_a_running_pilots_plan_asks_the_committee_to_approve_it_agai
     assert idea.stage == Stage.COMMITTEE_REVIEW
     assert told() == {m.id: ["reapproval"] for m in members}
     assert "by half" not in db.session.scalar(select(Notification.text).limit(1))
+
+
+def test_a_completed_pilot_asks_the_committee_to_vote_and_a_safety_hold_tells_team_and_committee(people, create_user,
+                                                                                                   app):
+    from ideas.pipeline.operations import clear_safety_hold
+    from tests.support.holds import trip_stop_rule
+    from tests.support.pilots import running_pilot
+    from tests.support.spread import complete_pilot
+
+    members = [people["committee"], create_user(Role.COMMITTEE), create_user(Role.COMMITTEE)]
+    idea = running_pilot(people, members)
+    db.session.execute(Notification.__table__.delete())
+    trip_stop_rule(idea, people["submitter"])
+    team_and_mentor = {people["submitter"].id, people["co_author"].id, people["mentor"].id}
+    assert set(told("safety_hold")) == team_and_mentor | {m.id for m in members}
+    note = db.session.scalar(select(Notification).where(Notification.kind == "safety_hold"))
+    assert note.anchor == "safety-hold" and f"FI-{idea.id}" in note.text
+    clear_safety_hold(idea, members[0], "Reviewed the handover data: carry on.")
+    db.session.commit()
+    assert [kinds.count("safety_hold") for user, kinds in sorted(told("safety_hold").items())
+            if user in team_and_mentor] == [2, 2, 2]
+    db.session.execute(Notification.__table__.delete())
+    complete_pilot(idea, people["submitter"])
+    assert set(told("vote_needed")) == {m.id for m in members}
+    assert told("vote_needed").get(people["submitter"].id) is None
