@@ -4,6 +4,7 @@ from wtforms.validators import Length, Optional
 
 from ideas.accounts.models import Site
 from ideas.board.queries import BoardFilter
+from ideas.board.widgets import RememberedSelect
 from ideas.database import parse_int
 from ideas.forms import WebForm, options, unit_choices
 from ideas.pipeline.models import Category
@@ -19,14 +20,16 @@ class BoardFilterForm(WebForm):
 
     q = StringField("Search (words, or an idea number such as FI-142)",
                     validators=[Optional(), Length(max=LONGEST_SEARCH, message="Search for at most 200 characters.")])
-    site = SelectField("Site", choices=[], default="")
-    unit = SelectField("Unit", choices=[], default="")
-    category = SelectField("Category", default="", choices=options("Any category", ((c.value, c.label) for c in Category)))
-    mentor = SelectField("Mentor", choices=[], default="")
-    risk = SelectField("Risk band", default="", choices=options("Any risk band",
-                                                    ((b.value, b.value.capitalize()) for b in RiskBand)))
-    view = SelectField("Show as", default="columns", choices=[SelectChoice("columns", "Columns by stage"),
-                                                                    SelectChoice("list", "A list")])
+    # Every list is rendered once per process for each choice made (RememberedSelect).
+    site = SelectField("Site", choices=[], default="", widget=RememberedSelect())
+    unit = SelectField("Unit", choices=[], default="", widget=RememberedSelect())
+    category = SelectField("Category", default="", widget=RememberedSelect(),
+                           choices=options("Any category", ((c.value, c.label) for c in Category)))
+    mentor = SelectField("Mentor", choices=[], default="", widget=RememberedSelect())
+    risk = SelectField("Risk band", default="", widget=RememberedSelect(),
+                       choices=options("Any risk band", ((b.value, b.value.capitalize()) for b in RiskBand)))
+    view = SelectField("Show as", default="columns", widget=RememberedSelect(),
+                       choices=[SelectChoice("columns", "Columns by stage"), SelectChoice("list", "A list")])
 
     def offer(self, sites: list[Site], mentors: list[tuple[int, str]]) -> "BoardFilterForm":
         """The choices that come from the database: sites, units and mentors."""

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites, names_with
 from ideas.board.forms import BoardFilterForm
-from ideas.board.queries import Scope, board, column_after, listing
+from ideas.board.queries import TEXT_WINDOW, Scope, board, column_after, listing
 from ideas.pipeline.workflow import Stage
 from ideas.web import number_arg, render
 
@@ -30,7 +30,7 @@ def index():
         else:
             columns = board(scope)
     return render("board/page.html", "board/_results.html", form=form, columns=columns, rows=rows,
-                  more=more), 200 if valid else 422
+                  more=more, text_window=TEXT_WINDOW), 200 if valid else 422
 
 
 @bp.get("/more")
@@ -49,4 +49,5 @@ def more():
         rows, more_rows = listing(scope, number_arg("after"))
         return render("board/more.html", "board/_rows.html", form=form, rows=rows, more=more_rows)
     cards, more_cards = column_after(scope, stage, number_arg("after"))
-    return render("board/more.html", "board/_cards.html", form=form, stage=stage, cards=cards, more=more_cards)
+    return render("board/more.html", "board/_cards.html", form=form, stage=stage, cards=cards, more=more_cards,
+                  next_after=cards[-1].id if cards else None)
