@@ -35,6 +35,9 @@ def ward(app, create_user):
     return found
 
 
+NEWEST_DRAFT = f"Falls sensor trial {PER_COLUMN + 2}"
+
+
 @pytest.mark.parametrize(("width", "label"), [(1366, "desktop"), (390, "phone")])
 def test_filter_by_typing_back_button_and_more(new_page, ward, width, label):
     tab = new_page(width=width, height=900)
@@ -45,7 +48,7 @@ def test_filter_by_typing_back_button_and_more(new_page, ward, width, label):
     page.get_by_role("navigation").get_by_role("link", name="Board", exact=True).click()
     page.get_by_role("heading", name="Pipeline board").wait_for()
     cards = page.locator(".board-card")
-    assert cards.count() == PER_COLUMN + 2  # eight drafts, one submitted, one in mentor review
+    assert cards.count() == PER_COLUMN + 2  # PER_COLUMN drafts (and "more"), one submitted, one in mentor review
     tab.screenshot(f"board-{label}-1-everything")
 
     page.get_by_label("Search").press_sequentially("falls", delay=40)
@@ -54,14 +57,14 @@ def test_filter_by_typing_back_button_and_more(new_page, ward, width, label):
     assert cards.count() == PER_COLUMN + 1
     page.get_by_label("Unit").select_option(ward["ward_7"])
     page.wait_for_url(f"**unit={ward['ward_7']}*")
-    page.get_by_text("Falls sensor trial 10").wait_for(state="detached")
+    page.get_by_text(NEWEST_DRAFT).wait_for(state="detached")
     assert cards.count() == 1 and "Falls huddle at handover" in cards.first.inner_text()
     tab.screenshot(f"board-{label}-2-typed-and-unit")
 
     page.go_back()  # the board as it was before the unit was picked
     page.wait_for_url("**/board?*q=falls*")
     assert "unit=" not in page.url or f"unit={ward['ward_7']}" not in page.url
-    page.get_by_text("Falls sensor trial 10").wait_for()
+    page.get_by_text(NEWEST_DRAFT).wait_for()
     assert cards.count() == PER_COLUMN + 1
 
     page.get_by_role("link", name="More: draft").click()
