@@ -4,11 +4,15 @@ import re
 
 import pytest
 import time_machine
+from flask import request
 from sqlalchemy import func, select
+from wtforms.widgets import Select
 
-from ideas.accounts.models import Role
+from ideas.accounts.models import Role, Site
+from ideas.accounts.queries import all_sites
 from ideas.accounts.units import create_site, create_unit
 from ideas.board import queries
+from ideas.board.forms import BoardFilterForm
 from ideas.board.queries import COUNT_CAP, PER_COLUMN, Column
 from ideas.clock import utcnow
 from ideas.database import db
@@ -174,12 +178,46 @@ def test_the_list_view_pages_with_more(app, client, signed_in, create_user):
         queries.PER_LIST_PAGE = size
 
 
+def test_words_typed_count_among_the_newest_matches_and_more_goes_on(app, client, signed_in, create_user, monkeypatch):
+    """With words typed the board reads only the newest TEXT_WINDOW ideas holding them: a column's count
+    is then a lower bound ("N+") and its "more" goes on to the older ideas, none skipped or repeated."""
+    nurse = create_user(Role.MENTEE)
+    submitted = make_idea(nurse, Stage.SUBMITTED, title="Falls huddle at handover").id  # older than the window
+    drafts = sorted((create_draft(nurse, {**COMPLETE, "title": f"Falls draft {n}"}).id for n in range(5)), reverse=True)
+    db.session.commit()
+    signed_in(Role.COMMITTEE)
+    monkeypatch.setattr(queries, "TEXT_WINDOW", 3)
+    page = client.get("/board?q=falls")
+    text = page.get_data(as_text=True)
+    assert shown(page) == drafts[:3]
+    assert 'aria-label="3+ ideas"' in text and 'aria-label="0+ ideas"' in text and "newest 3 of them" in text
+    links = {stage: link.replace("&amp;", "&")
+             for link, stage in re.findall(r'hx-get="(/board/more\?[^"]*stage=(\w+)[^"]*)"', text)}
+    assert shown(client.get(links["draft"], headers={"HX-Request": "true"})) == drafts[3:]
+    assert shown(client.get(links["submitted"], headers={"HX-Request": "true"})) == [submitted]
+    monkeypatch.setattr(queries, "TEXT_WINDOW", 7)  # more than the 6 matches: exact counts, no note
+    exact = client.get("/board?q=falls").get_data(as_text=True)
+    assert 'aria-label="5 ideas"' in exact and 'aria-label="1 ideas"' in exact and "newest" not in exact
+
+
+def test_filter_lists_render_as_wtforms_would_and_follow_new_units(app, ward, committee_client):
+    """The remembered select lists are WTForms' own rendering, and a unit added since shows at once."""
+    with app.test_request_context(f"/board?unit={ward['units']['n4']}"):
+        form = BoardFilterForm(request.args).offer(all_sites(), [])
+        assert form.unit() == Select()(form.unit) and f'selected value="{ward["units"]["n4"]}"' in form.unit()
+    assert "Ward 9" not in committee_client.get("/board").get_data(as_text=True)
+    create_unit(db.session.get(Site, ward["sites"]["north"]), "Ward 9")
+    db.session.commit()
+    assert "Ward 9" in committee_client.get("/board").get_data(as_text=True)
+
+
 def test_a_count_past_the_cap_says_so():
     assert Column(Stage.DRAFT, COUNT_CAP + 1, [], True).count_label == "1,000+"
     assert Column(Stage.DRAFT, COUNT_CAP, [], True).count_label == "1,000"
 
 
 BOARD_PAGES = ["/board", "/board?view=list", "/board?q=falls&category=falls", "/board?risk=high",
+               "/board?q=falls&category=falls&risk=high&site={site}", "/board?q=falls&view=list&risk=low",
                "/board/more?stage=draft&after=2147483647", "/board/more?after=2147483647&view=list", "/review/queue"]
 
 
@@ -190,7 +228,7 @@ def test_statements_stay_flat_from_10_to_1000_ideas(app, client, create_user):
     """
     nurse, mentor = create_user(Role.MENTEE), create_user(Role.MENTOR, Role.COMMITTEE, enrolled=False)
     app.config["TOTP_REQUIRED_ROLES"] = ""
-    unit = a_unit().id
+    unit, site = a_unit().id, a_unit().site_id
 
     def add(count):
         for n in range(count):
@@ -200,7 +238,7 @@ def test_statements_stay_flat_from_10_to_1000_ideas(app, client, create_user):
         db.session.commit()
 
     def counts():
-        return {path: len(statements_of(lambda: client.get(path))) for path in BOARD_PAGES}
+        return {path: len(statements_of(lambda: client.get(path.format(site=site)))) for path in BOARD_PAGES}
 
     with time_machine.travel(utcnow(), tick=False):
         sign_in_fully(client, mentor)

@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites, names_with
 from ideas.board.forms import BoardFilterForm
-from ideas.board.queries import TEXT_WINDOW, Scope, board, column_after, listing
+from ideas.board import queries
+from ideas.board.queries import Scope, board, column_after, listing
 from ideas.pipeline.workflow import Stage
 from ideas.web import number_arg, render
 
@@ -30,7 +31,7 @@ def index():
         else:
             columns = board(scope)
     return render("board/page.html", "board/_results.html", form=form, columns=columns, rows=rows,
-                  more=more, text_window=TEXT_WINDOW), 200 if valid else 422
+                  more=more, text_window=queries.TEXT_WINDOW), 200 if valid else 422
 
 
 @bp.get("/more")
