@@ -35,7 +35,7 @@ from ideas import create_app  # noqa: E402
 from ideas.extensions import db  # noqa: E402
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://127.0.0.1:5432/test")
-BENCH_DATABASE = "bench_pages"
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "bench_pages")  # a copy of the kept ones: BENCH_DATABASE=name
 # (label, role signed in, path): {idea} is a seeded idea at pilot (everyone may see it),
 # {deep} an idea id deep in the board's largest column.
 PAGES = [
