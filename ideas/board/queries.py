@@ -211,7 +211,7 @@ def board(scope: Scope) -> list[Column]:
     columns = []
     for stage in Stage:
         cards, more = by_stage[stage][:PER_COLUMN], len(by_stage[stage]) > PER_COLUMN
-        cut = oldest_read is not None and not more  # older ideas holding the words were not read
+        cut = oldest_read is not None  # older ideas holding the words were not read
         next_after = cards[-1].id if cards else oldest_read
         columns.append(Column(stage, counts[stage], cards, more or cut, at_least=cut, next_after=next_after))
     return columns

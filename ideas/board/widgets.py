@@ -1,5 +1,6 @@
 """A select list rendered once per process for each set of choices, selection and attributes."""
 from collections import OrderedDict
+from threading import Lock
 
 from markupsafe import Markup
 from wtforms.widgets import Select
@@ -20,16 +21,20 @@ class RememberedSelect(Select):
     def __init__(self):
         super().__init__()
         self.rendered: OrderedDict[tuple, Markup] = OrderedDict()
+        self.lock = Lock()  # a threaded server's requests share the widget
 
     def __call__(self, field, **kwargs) -> Markup:
         choices = tuple((c.value, str(c.label), c.selected, tuple(sorted((c.render_kw or {}).items())))
                         for c in field._iter_choices_normalized())
         key = (field.id, field.name, choices, tuple(sorted(kwargs.items())))
-        found = self.rendered.get(key)
-        if found is None:
-            found = self.rendered[key] = super().__call__(field, **kwargs)
+        with self.lock:
+            found = self.rendered.get(key)
+            if found is not None:
+                self.rendered.move_to_end(key)
+                return found
+        found = super().__call__(field, **kwargs)
+        with self.lock:
+            self.rendered[key] = found
             if len(self.rendered) > self.KEPT:
                 self.rendered.popitem(last=False)
-        else:
-            self.rendered.move_to_end(key)
         return found
