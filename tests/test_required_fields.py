@@ -1,5 +1,5 @@
 """Required fields are marked without changing their accessible names: an asterisk hidden from screen
-readers inside the label, `required` on the control, and a "* required" legend on forms that have any."""
+readers beside the label (outside it, so the label alone names the field), `required` on the control, and a "* required" legend on forms that have any."""
 from html.parser import HTMLParser
 
 from ideas.accounts.models import Role
@@ -44,7 +44,7 @@ def test_a_required_field_shows_an_asterisk_its_accessible_name_leaves_out(clien
     html = client.get("/sign-in").get_data(as_text=True)
     page = parsed(html)
     assert page.names["email"].strip() == "E-mail" and page.names["password"].strip() == "Password"
-    assert '<span class="required-mark" aria-hidden="true">*</span></label>' in html
+    assert '</label> <span class="required-mark" aria-hidden="true">*</span>' in html
     assert "required" in page.controls["email"] and "required" in page.controls["password"]
     assert html.count('class="required-legend"') == 1
 
