@@ -26,12 +26,48 @@ document.addEventListener("htmx:beforeSwap", function (event) {
 });
 
 // A button with data-confirm asks before its form is sent (a removal, a save that sends a running pilot
-// back to the committee). Listening in the capture phase runs before htmx sends the form.
+// back to the committee), in the page's <dialog> (base.html), whose confirm button carries the button's
+// own words. Listening in the capture phase runs before htmx sends the form; once confirmed, the form is
+// submitted again by the same button and passes.
+var confirming = null;
+var confirmed = null;
 document.addEventListener("submit", function (event) {
-  var question = event.submitter && event.submitter.getAttribute("data-confirm");
-  if (question && !window.confirm(question)) {
-    event.preventDefault();
-    event.stopImmediatePropagation();
+  var submitter = event.submitter;
+  var question = submitter && submitter.getAttribute("data-confirm");
+  var dialog = document.getElementById("confirm-dialog");
+  if (!question || !dialog) {
+    return;
+  }
+  if (confirmed === submitter) {
+    confirmed = null;
+    return;
+  }
+  event.preventDefault();
+  event.stopImmediatePropagation();
+  confirming = {form: event.target, submitter: submitter};
+  dialog.querySelector("#confirm-question").textContent = question;
+  dialog.querySelector("[data-answer=yes]").textContent = submitter.textContent.trim();
+  dialog.returnValue = "";
+  dialog.showModal();
+}, true);
+
+document.addEventListener("click", function (event) {
+  var answer = event.target.closest("#confirm-dialog [data-answer]");
+  if (answer) {
+    answer.closest("dialog").close(answer.getAttribute("data-answer"));
+  }
+});
+
+// "close" does not bubble: caught in the capture phase. Escape closes with no answer, as Cancel does.
+document.addEventListener("close", function (event) {
+  if (event.target.id !== "confirm-dialog" || !confirming) {
+    return;
+  }
+  var asked = confirming;
+  confirming = null;
+  if (event.target.returnValue === "yes") {
+    confirmed = asked.submitter;
+    asked.form.requestSubmit(asked.submitter);
   }
 }, true);
 

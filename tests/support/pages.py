@@ -26,45 +26,49 @@ RUN_AXE = """async () => {
 
 
 def shape(path: str) -> str:
-    """A page's kind: its path with ids as N (so /ideas/3 and /ideas/7 are checked once)."""
-    return re.sub(r"/\d+(?=/|$)", "/N", path)
+    """A page's kind: its path with ids as N and no query (so /ideas/3 and /ideas/7 are checked once)."""
+    return re.sub(r"/\d+(?=/|$)", "/N", urlsplit(path).path)
 
 
 @dataclass
 class Findings:
-    """What the walk met: pages visited by shape, and problems by page."""
+    """What the walk met: pages visited by shape, the HTML pages shown (paths, after redirects), and problems."""
     visited: dict[str, str] = field(default_factory=dict)
+    shown: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
 
 
-def walk(page, base_url: str, role: str, screenshots: Path, starts=("/",), limit: int = 60) -> Findings:
-    """Visit every page reachable from `starts` by links (one per shape), checking each at both widths."""
-    findings, queue = Findings(), deque(starts)
+def walk(page, base_url: str, role: str, screenshots: Path, starts=("/",), limit: int = 80) -> Findings:
+    """Visit every page reachable from `starts` by links (one per shape), checking each at both widths.
+
+    Each start is visited even when a page of its shape was (an idea at another stage shows other things)."""
+    findings, queue = Findings(), deque((path, path) for path in starts)
     axe_source = AXE.read_text()
     while queue and len(findings.visited) < limit:
-        path = queue.popleft()
-        if shape(path) in findings.visited:
+        path, key = queue.popleft()
+        if key in findings.visited:
             continue
-        findings.visited[shape(path)] = path
+        findings.visited[key] = path
         page.set_viewport_size({"width": WIDE, "height": 900})
         response = page.goto(base_url + path)
         if response is None or "text/html" not in response.headers.get("content-type", ""):
             continue
         if response.status >= 400:
             findings.problems.append(f"{role} {path}: HTTP {response.status}")
-        check(page, role, path, axe_source, findings, screenshots)
+        findings.shown.add(urlsplit(page.url).path)
+        check(page, role, path, key, axe_source, findings, screenshots)
         for href in page.evaluate(LINKS):
             url = urlsplit(href)
             if url.netloc == urlsplit(base_url).netloc and not NOT_PAGES.search(url.path):
                 target = url.path + (f"?{url.query}" if url.query else "")
                 if shape(url.path) not in findings.visited:
-                    queue.append(target)
+                    queue.append((target, shape(url.path)))
     return findings
 
 
-def check(page, role: str, path: str, axe_source: str, findings: Findings, screenshots: Path) -> None:
-    """axe-core at both widths, no sideways scrolling at 390 px, and a screenshot at each width."""
-    name = re.sub(r"[^a-z0-9]+", "-", f"{role}{shape(path)}".lower()).strip("-")
+def check(page, role: str, path: str, key: str, axe_source: str, findings: Findings, screenshots: Path) -> None:
+    """axe-core at both widths, no sideways scrolling at 390 px, and a screenshot at each width (named by `key`)."""
+    name = re.sub(r"[^a-z0-9]+", "-", f"{role}{key}".lower()).strip("-")
     page.evaluate(axe_source)
     for width in (WIDE, PHONE):
         page.set_viewport_size({"width": width, "height": 900})
