@@ -24,7 +24,10 @@ def sign_in_with_form(page, email: str) -> None:
 
 
 def open_menu(page) -> None:
-    """On a phone the navigation and Sign out fold under Menu: open it (on a wide screen they show)."""
+    """On a phone the navigation and Sign out fold under Menu: open it (on a wide screen they show).
+
+    Waits for a signed-in page first: just after signing in, the sign-in page (no menu) may still show."""
+    page.locator("#site-menu").wait_for(state="attached")
     if page.get_by_role("button", name="Menu").is_visible():
         page.get_by_role("button", name="Menu").click()
 
