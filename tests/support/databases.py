@@ -45,9 +45,7 @@ def _libpq(url: str) -> str:
 
 
 def _with_db(url: str, name: str) -> str:
-    """The test database's URL; its commits do not wait for the disk (a crash loses only test data)."""
-    return (make_url(url).set(drivername="postgresql+psycopg", database=name)
-            .update_query_dict({"options": "-c synchronous_commit=off"}).render_as_string(hide_password=False))
+    return make_url(url).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
 
 
 class SQLiteDatabases:
