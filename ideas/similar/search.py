@@ -52,10 +52,29 @@ def text_matches(typed: str) -> ColumnElement[bool] | None:
     if db.engine.dialect.name == "postgresql":
         wanted = " & ".join(f"{term}:*" for term in terms)
         return text(f"{_PG_VECTOR} @@ to_tsquery('english'::regconfig, :typed_terms)").bindparams(typed_terms=wanted)
-    match = literal_column(FTS_TABLE).op("MATCH")(" AND ".join(f'"{term}"*' for term in terms))
+    match = _every_word_typed(terms)
     # Read from the index once per statement, however many places of the statement ask (a board asks 24).
     found = select(_fts.c.rowid).where(match).cte("typed_match").prefix_with("MATERIALIZED")
     return Idea.id.in_(select(found.c.rowid))
+
+
+def _every_word_typed(terms: list[str]) -> ColumnElement[bool]:
+    """SQLite's FTS5 condition: every term, the last typed as the start of a word too."""
+    return literal_column(FTS_TABLE).op("MATCH")(" AND ".join(f'"{term}"*' for term in terms))
+
+
+def newest_typed(typed: str, limit: int):
+    """The ids of the newest `limit` ideas `text_matches` finds, as a select (None when nothing worth matching).
+
+    SQLite reads them straight off the FTS5 table newest first and stops after `limit`; PostgreSQL's
+    GIN index gives matches in no order, so the newest are sorted out of all matches.
+    """
+    terms = search_terms(typed)
+    if not terms:
+        return None
+    if db.engine.dialect.name == "sqlite":
+        return select(_fts.c.rowid).where(_every_word_typed(terms)).order_by(_fts.c.rowid.desc()).limit(limit)
+    return select(Idea.id).where(text_matches(typed)).order_by(Idea.id.desc()).limit(limit)
 
 
 def similar_ideas(user: User, title: str, problem: str, leave_out: int | None = None) -> list[Idea]:
