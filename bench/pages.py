@@ -44,6 +44,9 @@ PAGES = [
     ("board, deep page", "committee", "/board/more?stage=declined&after={deep}"),
     ("board as a mentee", "mentee", "/board"),
     ("board, list view", "committee", "/board?view=list&unit=3"),
+    ("board by risk band", "committee", "/board?risk=extreme"),
+    ("board by unit and category", "committee", "/board?unit=3&category=falls"),
+    ("board by site", "committee", "/board?site=2"),
     ("home, mentee", "mentee", "/"),
     ("home, mentor", "mentor", "/"),
     ("home, committee", "committee", "/"),
@@ -53,7 +56,7 @@ PAGES = [
     ("similar ideas", "mentee", "/ideas/similar?title=night+falls+checklist&problem=patients+fall+at+night"),
     ("admin audit", "admin", "/admin/audit"),
     ("admin audit, one idea", "admin", "/admin/audit?idea=FI-{idea}"),
-    ("dashboard", "committee", "/dashboard"),  # skipped while the app has no dashboard
+    ("dashboard", "committee", "/dashboard"),
 ]
 SETTINGS = {"SESSION_COOKIE_SECURE": "false", "SECRET_KEY": "bench", "AUDIT_KEY": "bench-audit-key", "TOTP_REQUIRED_ROLES": ""}
 

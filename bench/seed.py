@@ -21,6 +21,7 @@ from ideas.database import db
 from ideas.pipeline.models import Category, Idea
 from ideas.pipeline.workflow import Stage
 from ideas.review.models import Hazard
+from ideas.review.risk import band
 
 PASSWORD = "benchmark password 1"
 SITES, UNITS_PER_SITE, MENTEES, MENTORS, COMMITTEE = 3, 10, 2000, 60, 8
@@ -115,6 +116,11 @@ def _ideas(connection, rng: random.Random, who: dict, count: int, now: datetime)
         created = now - timedelta(days=365) + timedelta(seconds=n * 365 * 86400 // count)
         changed = min(now, created + timedelta(days=rng.randint(0, 40)))
         words = rng.sample(WORDS, 6)
+        assessed = [{"idea_id": n, "description": "A patient could be harmed.", "severity": rng.randint(1, 5),
+                     "likelihood": rng.randint(1, 5), "mitigation": "Train staff.", "owner": "Ward manager",
+                     "created_at": changed} for _ in range(rng.randint(1, 2))] if stage in ASSESSED else []
+        hazards += assessed
+        worst = max((h["severity"] * h["likelihood"] for h in assessed), default=None)
         rows.append({"id": n, "title": f"{words[0].title()} {words[1]} {words[2]} idea {n}",
                      "problem": f"On the ward the {words[3]} and {words[4]} go wrong at {words[5]} time.",
                      "proposed_change": "Try a simple change for a month.", "expected_benefit": "Safer care.",
@@ -122,11 +128,8 @@ def _ideas(connection, rng: random.Random, who: dict, count: int, now: datetime)
                      "evidence": "", "resources": "", "submitter_id": rng.choice(who["mentee"]),
                      "mentor_id": rng.choice(who["mentor"]) if stage in REVIEWED else None, "stage": stage,
                      "stage_changed_at": changed, "submitted_at": None if stage == Stage.DRAFT else created,
-                     "created_at": created, "updated_at": changed, "safety_hold": False, "version": 1})
-        if stage in ASSESSED:
-            hazards += [{"idea_id": n, "description": "A patient could be harmed.", "severity": rng.randint(1, 5),
-                         "likelihood": rng.randint(1, 5), "mitigation": "Train staff.", "owner": "Ward manager",
-                         "created_at": changed} for _ in range(rng.randint(1, 2))]
+                     "created_at": created, "updated_at": changed, "safety_hold": False,
+                     "risk_band": band(worst) if worst else None, "version": 1})
         if len(rows) == BATCH or n == count:
             bulk(connection, Idea.__table__, rows)
             rows = []

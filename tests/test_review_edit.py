@@ -8,6 +8,7 @@ from sqlalchemy import select
 from ideas.accounts.models import Role
 from ideas.database import db
 from ideas.errors import Invalid
+from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import Stage
 from ideas.review import operations as ops
 from ideas.review.models import Hazard, Measure
@@ -433,3 +434,25 @@ def test_a_control_character_is_refused_on_its_field_with_the_rest_kept(client, 
     assert "Unit of measure: remove the invisible control character" in html
     assert f'id="measure-{measure.id}-unit_of_measure-error"' in html and "Kept: my new definition." in html
     assert stored(measure, ops.MEASURE_FIELDS) == before and version(plan_of(idea.id)) == plan_version
+
+
+def test_the_ideas_risk_band_follows_its_worst_hazard_without_stepping_its_version(people, idea):
+    """`Idea.risk_band` (what the board filters by) is kept by adding, editing and removing hazards; the idea's
+    version, which the mentor's open forms carry, does not step."""
+    mentor, before = people["mentor"], idea.version
+    assert idea.risk_band == "high"  # HIGH_HAZARD: severity 3 × likelihood 3
+    fields = {"description": "Alarm fatigue.", "severity": "5", "likelihood": "5", "mitigation": "", "owner": ""}
+    ops.add_hazard(idea, mentor, fields)
+    db.session.commit()
+    assert db.session.scalar(select(Idea.risk_band).where(Idea.id == idea.id)) == "extreme"
+    worst = hazards_of(idea.id)[-1]
+    ops.update_hazard(idea, mentor, worst.id, {**fields, "severity": "1", "likelihood": "2"},
+                      version(review_of(idea.id)))
+    db.session.commit()
+    assert db.session.scalar(select(Idea.risk_band).where(Idea.id == idea.id)) == "high"
+    for hazard in hazards_of(idea.id):
+        ops.remove_hazard(idea, mentor, hazard.id)
+    db.session.commit()
+    assert db.session.scalar(select(Idea.risk_band).where(Idea.id == idea.id)) is None
+    db.session.refresh(idea)
+    assert idea.version == before

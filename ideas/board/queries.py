@@ -19,17 +19,13 @@ from ideas.pipeline.models import Category, Idea
 from ideas.pipeline.numbers import idea_number, typed_number
 from ideas.pipeline.visibility import visible_at, visible_ideas
 from ideas.pipeline.workflow import Stage
-from ideas.review.models import Hazard
-from ideas.review.risk import RiskBand, band
+from ideas.review.risk import RiskBand
 from ideas.similar.search import newest_typed, text_matches
 
 PER_COLUMN = 4  # 48 cards a page: rendering cards is most of the board's cost; "More" shows the rest
 PER_LIST_PAGE = 50
 COUNT_CAP = 1000
 TEXT_WINDOW = 1000  # with words typed, the board counts among the newest this many ideas holding them
-# Each band's lowest and highest risk score, read off the 5×5 matrix's own banding.
-BAND_SCORES = {b: (min(s for s in range(1, 26) if band(s) == b), max(s for s in range(1, 26) if band(s) == b))
-               for b in RiskBand}
 
 
 @dataclass(frozen=True)
@@ -59,9 +55,7 @@ class BoardFilter:
         if self.mentor:
             found.append(Idea.mentor_id == self.mentor)
         if self.risk:
-            worst = (select(func.max(Hazard.severity * Hazard.likelihood)).where(Hazard.idea_id == Idea.id)
-                     .scalar_subquery())
-            found.append(worst.between(*BAND_SCORES[self.risk]))
+            found.append(Idea.risk_band == self.risk)  # kept by the hazard operations, indexed with the stage
         if words and self.text.strip():
             found.append(_typed(self.text))
         return found

@@ -16,6 +16,7 @@ from ideas.clock import utcnow
 from ideas.database import Audited, UTCDateTime, db
 from ideas.pipeline.numbers import idea_number
 from ideas.pipeline.workflow import Stage
+from ideas.review.risk import RiskBand
 
 
 class Benefit(StrEnum):
@@ -105,6 +106,11 @@ class Idea(Audited, db.Model):
         Index("ix_ideas_stage_submitted_at", "stage", "submitted_at", "id"),  # the mentor queue, oldest first
         Index("ix_ideas_submitter_id_stage", "submitter_id", "stage", "id"),  # a user's own ideas in a column
         Index("ix_ideas_mentor_id_stage", "mentor_id", "stage", "id"),  # a mentor's ideas in a column
+        # The board filtered by unit, category or risk band: a column's matches read newest first off the index,
+        # so a filter that picks few ideas does not walk the whole column testing each (bench/README.md).
+        Index("ix_ideas_stage_unit_id", "stage", "unit_id", "id"),
+        Index("ix_ideas_stage_category", "stage", "category", "id"),
+        Index("ix_ideas_stage_risk_band", "stage", "risk_band", "id"),
         # The few ideas on safety hold (the committee's home), found without reading the others.
         Index("ix_ideas_on_safety_hold", "stage", sqlite_where=text("safety_hold IS 1"),
               postgresql_where=text("safety_hold IS true")),
@@ -127,6 +133,9 @@ class Idea(Audited, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     safety_hold: Mapped[bool] = mapped_column(default=False)
+    # The worst band of its hazards (None: no hazard), kept by the review's hazard operations so the board can
+    # filter by it from an index instead of computing max(severity × likelihood) for each idea it reads.
+    risk_band: Mapped[RiskBand | None] = mapped_column(string_enum(RiskBand))
     version: Mapped[int] = mapped_column(nullable=False)
 
     unit: Mapped[Unit | None] = relationship()

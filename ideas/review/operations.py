@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from functools import wraps
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -24,6 +24,7 @@ from ideas.review.access import CHANGEABLE, may_plan, may_review
 from ideas.review.labels import LABELS
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.review.queries import plan_of, review_of
+from ideas.review.risk import band
 from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall, StopDirection
 
 NOTE_LENGTH, NAME_LENGTH = 3000, 200
@@ -242,6 +243,7 @@ def add_hazard(idea: Idea, actor: User, fields: Mapping[str, object]) -> Hazard:
     db.session.add(hazard)
     db.session.flush()
     record("hazard.added", entity=hazard, changes={name: (None, value) for name, value in values.items()}, actor=actor)
+    _keep_risk_band(idea)
     return hazard
 
 
@@ -251,7 +253,9 @@ def update_hazard(idea: Idea, actor: User, hazard_id: int, fields: Mapping[str, 
     """A hazard changed in place, checked as when added; the review's version guards it."""
     review = _review(idea, actor, expected_version)
     hazard = _hazard(idea, hazard_id)
-    return save_changes(hazard, _hazard_values(fields), "hazard.updated", actor, version_of=review)
+    changes = save_changes(hazard, _hazard_values(fields), "hazard.updated", actor, version_of=review)
+    _keep_risk_band(idea)
+    return changes
 
 
 @material
@@ -262,6 +266,18 @@ def remove_hazard(idea: Idea, actor: User, hazard_id: int) -> None:
            changes={name: (value, None) for name, value in _hazard_row(hazard).items()})
     db.session.delete(hazard)
     db.session.flush()
+    _keep_risk_band(idea)
+
+
+def _keep_risk_band(idea: Idea) -> None:
+    """The idea's worst hazard band (`Idea.risk_band`, which the board filters by), after its hazards changed.
+
+    An UPDATE statement, not an attribute set: the idea's version is what the mentor's open forms carry, and a
+    hazard added beside them must not turn their next step into a conflict. The hazard's event records the change.
+    """
+    worst = db.session.scalar(select(func.max(Hazard.severity * Hazard.likelihood)).where(Hazard.idea_id == idea.id))
+    db.session.execute(update(Idea).where(Idea.id == idea.id).values(risk_band=band(worst) if worst else None)
+                       .execution_options(synchronize_session="fetch"))
 
 
 def _hazard(idea: Idea, hazard_id: int) -> Hazard:
