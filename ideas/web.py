@@ -106,10 +106,14 @@ def attempt(form, save) -> Refusal | None:
     return None
 
 
+def wants_fragment() -> bool:
+    """An htmx swap (not a history restore, which needs the whole page)."""
+    return bool(htmx) and not htmx.history_restore_request
+
+
 def render(page: str, fragment: str, **context):
     """The fragment for an htmx swap, the whole page otherwise."""
-    template = fragment if htmx and not htmx.history_restore_request else page
-    return render_template(template, **context)
+    return render_template(fragment if wants_fragment() else page, **context)
 
 
 def register_filters(app: Flask) -> None:

@@ -13,6 +13,7 @@ from hypothesis import settings
 
 from ideas import create_app
 from ideas.accounts import two_factor
+from ideas.board.cache import forget_all
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user as create_user_op
 from ideas.config import TestConfig
@@ -95,6 +96,7 @@ def app(databases, tmp_path):
     app.test_client_class = IsolatedClient
     with app.app_context():
         limiter.reset()
+        forget_all()  # each test starts as a fresh process would: no board remembered from another database
         yield app
         db.session.remove()
         db.engine.dispose()

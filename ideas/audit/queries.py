@@ -18,6 +18,17 @@ PAGE_SIZE = 50
 BATCH = 1000
 
 
+def trail_head() -> tuple[int, str]:
+    """The newest event's sequence number and hash ((0, "") for an empty trail): one step down the primary key.
+
+    Every change to the data writes an event in its own transaction, so this pair is the data's version; the hash
+    tells apart two trails of the same length (a database restored from a backup, then changed again).
+    """
+    newest = db.session.execute(select(AuditEvent.sequence, AuditEvent.hash)
+                                .order_by(AuditEvent.sequence.desc()).limit(1)).first()
+    return (newest.sequence, newest.hash) if newest else (0, "")
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     """Which events to show or export; every part optional."""

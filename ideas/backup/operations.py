@@ -7,11 +7,10 @@ from tempfile import TemporaryDirectory
 from alembic.runtime.migration import MigrationContext
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import func, select
 
 from ideas.audit import SYSTEM, checkpoint, history, record
 from ideas.audit.chain import key_id
-from ideas.audit.models import AuditEvent
+from ideas.audit.queries import trail_head
 from ideas.backup import archive
 from ideas.backup.databases import MEMBER, dialect, dump, has_rows, load
 from ideas.database import db
@@ -68,7 +67,7 @@ def restore_backup(source: Path, force: bool) -> int:
         load(engine, Path(folder) / MEMBER[manifest["database"]])
         _put_checkpoint(Path(folder), files)
     upgrade()  # a backup from an earlier release gains the later migrations
-    through = db.session.scalar(select(func.max(AuditEvent.sequence))) or 0
+    through, _ = trail_head()
     record("restored", actor=SYSTEM, reason=f"restored from a backup taken at {manifest['created_at']}",
            changes={"restored_through_event": (None, through), "backup_taken_at": (None, manifest["created_at"])})
     db.session.commit()

@@ -1,14 +1,16 @@
 """The pipeline board and its list view: one URL for the page and for the htmx swap as the user types."""
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites, names_with
-from ideas.board.forms import BoardFilterForm
 from ideas.board import queries
+from ideas.board.cache import remembered_board
+from ideas.board.forms import BoardFilterForm
 from ideas.board.queries import Scope, board, column_after, listing
 from ideas.pipeline.workflow import Stage
-from ideas.web import number_arg, render
+from ideas.web import number_arg, render, wants_fragment
 
 bp = Blueprint("board", __name__, url_prefix="/board")
 
@@ -23,15 +25,26 @@ def _filter_form() -> tuple[BoardFilterForm, bool]:
 def index():
     """Every stage a column with its count (or the list), for what the user may see and picked."""
     form, valid = _filter_form()
-    columns, rows, more = [], [], False
-    if valid:
-        scope = Scope(current_user, form.board_filter())
-        if form.as_list:
-            rows, more = listing(scope, number_arg("after"))
-        else:
-            columns = board(scope)
-    return render("board/page.html", "board/_results.html", form=form, columns=columns, rows=rows,
-                  more=more, text_window=queries.TEXT_WINDOW), 200 if valid else 422
+    if not valid:
+        results = _results(form)
+    elif form.as_list:
+        rows, more = listing(Scope(current_user, form.board_filter()), number_arg("after"))
+        results = _results(form, rows=rows, more=more)
+    else:
+        results = remembered_board(current_user, form.board_filter(), lambda: _results(
+            form, columns=board(Scope(current_user, form.board_filter()))))
+    return _page(form, results), 200 if valid else 422
+
+
+def _page(form: BoardFilterForm, results: Markup) -> str:
+    """The results alone for an htmx swap, else the page around them."""
+    return results if wants_fragment() else render_template("board/page.html", form=form, results=results)
+
+
+def _results(form: BoardFilterForm, columns=(), rows=(), more: bool = False) -> Markup:
+    """What the filter picked (the columns, or the list), or what is wrong with it: what htmx swaps in."""
+    return Markup(render_template("board/_results.html", form=form, columns=columns, rows=rows, more=more,
+                           text_window=queries.TEXT_WINDOW))
 
 
 @bp.get("/more")
@@ -40,7 +53,7 @@ def more():
     """The next ideas of a column (`stage`), or of the list, after the idea `after`: appended by htmx."""
     form, valid = _filter_form()
     if not valid:
-        return render("board/page.html", "board/_results.html", form=form, columns=[], rows=[], more=False), 422
+        return _page(form, _results(form)), 422
     named = request.args.get("stage")
     stage = Stage._value2member_map_.get(named) if named else None
     if named and stage is None:

@@ -3,6 +3,7 @@ from datetime import timedelta
 from itertools import cycle
 
 from ideas.accounts.models import User
+from ideas.board.cache import forget_all
 from ideas.clock import utcnow
 from ideas.committee.models import VotingRound
 from ideas.database import db
@@ -39,3 +40,4 @@ def bulk_ideas(count: int, submitters: list[User], mentor: User | None = None) -
     if gated:
         db.session.execute(VotingRound.__table__.insert(), gated)
     db.session.commit()
+    forget_all()  # rows inserted without audit events: a remembered board would not know them
