@@ -1,0 +1,76 @@
+"""The board remembered between changes (ideas/board/cache.py): a second look sends fewer statements and shows
+the same, any recorded change shows at once, each user keeps their own board, and an idea that opens to every
+mentor with time shows within the minute."""
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from ideas.accounts.pairings import pair_mentee
+from ideas.clock import utcnow
+from ideas.database import db
+from ideas.pipeline.operations import apply_action
+from ideas.pipeline.workflow import Stage
+from tests.conftest import sign_in_fully
+from tests.support.ideas import make_idea
+from tests.support.statements import statements_of
+
+pytestmark = pytest.mark.usefixtures("no_second_factor")
+
+
+def shown(client, path: str = "/board") -> list[int]:
+    page = client.get(path).get_data(as_text=True)
+    return [int(n) for n in re.findall(r'<span class="idea-number">FI-(\d+)</span>', page)]
+
+
+def test_a_second_look_sends_fewer_statements_and_shows_the_same(client, people):
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    sign_in_fully(client, people["committee"])
+    pages = []
+    with time_machine.travel(utcnow(), tick=False):
+        fresh = statements_of(lambda: pages.append(client.get("/board").get_data(as_text=True)))
+        again = statements_of(lambda: pages.append(client.get("/board?site=&q=").get_data(as_text=True)))
+    assert pages[0].count(f'idea-number">FI-{idea.id}<') == 1 and pages[0] == pages[1]  # an empty filter is none
+    assert len(again) == len(fresh) - 2  # the counts and the cards: two statements not sent
+
+
+def test_every_recorded_change_shows_at_once(client, people):
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    sign_in_fully(client, people["mentor"])
+    with time_machine.travel(utcnow(), tick=False):  # the same minute throughout: only the trail's head moves
+        assert shown(client, "/board?view=columns") == [idea.id]
+        page = client.get("/board").get_data(as_text=True)
+        assert re.search(r'id="column-submitted".*?aria-label="1 ideas"', page, re.S)
+        apply_action(idea, people["mentor"], "start_review", idea.version)
+        db.session.commit()
+        page = client.get("/board").get_data(as_text=True)
+        assert re.search(r'id="column-submitted".*?aria-label="0 ideas"', page, re.S)
+        assert re.search(r'id="column-mentor_review".*?aria-label="1 ideas"', page, re.S)
+        apply_action(idea, people["submitter"], "withdraw", idea.version, reason="Trying another way.")
+        db.session.commit()
+        assert re.search(r'id="column-withdrawn".*?aria-label="1 ideas"', client.get("/board").get_data(as_text=True),
+                         re.S)
+
+
+def test_each_user_keeps_their_own_board(app, people):
+    own = make_idea(people["submitter"], Stage.DRAFT)
+    maya, uma = app.test_client(), app.test_client()
+    sign_in_fully(maya, people["submitter"])
+    sign_in_fully(uma, people["stranger"])
+    with time_machine.travel(utcnow(), tick=False):
+        assert shown(maya) == [own.id]
+        assert shown(uma) == []  # the same filter and trail, another user: not Maya's board
+
+
+def test_an_idea_opening_to_every_mentor_shows_within_the_minute(client, people):
+    """Visibility that changes with time alone writes no event; the minute in the key catches it."""
+    pair_mentee(people["submitter"], people["mentor"])
+    db.session.commit()
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    opens = idea.submitted_at + timedelta(days=3)
+    with time_machine.travel(opens - timedelta(seconds=30), tick=False):
+        sign_in_fully(client, people["other_mentor"])
+        assert client.get("/board").status_code == 200 and idea.id not in shown(client)
+    with time_machine.travel(opens + timedelta(seconds=61), tick=False):
+        assert idea.id in shown(client)
