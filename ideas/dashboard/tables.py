@@ -4,7 +4,7 @@ from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
 from ideas.dashboard.pilots import pilot_signals
-from ideas.dashboard.spread import SPREAD_LISTED, spread_progress
+from ideas.dashboard.spread import spread_progress
 from ideas.dashboard.queries import (THROUGHPUT, Scope, funnel, median_days, over_their_limit, running_pilots,
                                      stage_counts, throughput)
 from ideas.pipeline.numbers import idea_number
@@ -98,11 +98,10 @@ def spread_table(scope: Scope, now: datetime) -> Table:
     where = " there" if scope.site_id or scope.unit_id else ""
     totals = spread.totals
     return Table("spread", "Spread progress",
-                 f"Ideas at scale-up or adopted: their target units{where} by status, the sites with an adopted unit, "
-                 "and the sustainment checks (not held: answered partly or no; missed: flagged and unanswered). "
-                 f"Ideas with missed checks first, then the latest to change stage: {len(spread.ideas)} of "
-                 f"{spread.total_ideas} shown, at most {SPREAD_LISTED}; the last row totals all of them (a site "
-                 "reached by several ideas counts once). The chart shows the target units by status.",
+                 f"Per idea at scale-up or adopted: its target units{where} by status, the sites where one adopted, "
+                 "and its sustainment checks (not held: answered partly or no; missed: flagged overdue, still unanswered). "
+                 f"Missed checks first, then the latest to change stage: {len(spread.ideas)} of {spread.total_ideas} "
+                 "shown; the last row and the chart cover all of them (a site reached by two ideas counts once).",
                  ("Idea", "Title", "Stage", "Target units", "Adopted", "In progress", "Planned", "Declined",
                   "Sites reached", "Checks answered", "Not held", "Checks missed"), rows,
                  bars=[("Adopted", totals.adopted), ("In progress", totals.in_progress), ("Planned", totals.planned),
