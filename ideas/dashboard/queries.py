@@ -35,14 +35,18 @@ class Scope:
     site_id: int | None = None
     unit_id: int | None = None
 
-    def ideas(self) -> ColumnElement[bool]:
-        """The ideas in scope, by their origin unit."""
+    def units(self, unit_id: ColumnElement[int]) -> ColumnElement[bool]:
+        """The rows whose unit (the column `unit_id`) is the chosen unit and at the chosen site."""
         conditions = []
         if self.unit_id is not None:
-            conditions.append(Idea.unit_id == self.unit_id)
+            conditions.append(unit_id == self.unit_id)
         if self.site_id is not None:
-            conditions.append(Idea.unit_id.in_(select(Unit.id).where(Unit.site_id == self.site_id)))
+            conditions.append(unit_id.in_(select(Unit.id).where(Unit.site_id == self.site_id)))
         return and_(true(), *conditions)
+
+    def ideas(self) -> ColumnElement[bool]:
+        """The ideas in scope, by their origin unit."""
+        return self.units(Idea.unit_id)
 
 
 def stage_counts(scope: Scope) -> dict[Stage, int]:

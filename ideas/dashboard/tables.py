@@ -1,11 +1,13 @@
 """Each dashboard figure as one table: the page draws its chart and its table from it, and its CSV is it."""
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
 from ideas.dashboard.pilots import pilot_signals
+from ideas.dashboard.spread import spread_progress
 from ideas.dashboard.queries import (THROUGHPUT, Scope, funnel, median_days, over_their_limit, running_pilots,
                                      stage_counts, throughput)
+from ideas.pipeline.numbers import idea_number
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,7 @@ class Table:
     rows: list[tuple]
     bars: list[tuple[str, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # what the page shows beside the table (listed ideas)
+    empty: str = "None."  # what the table says when it has no rows
 
     @property
     def top(self) -> float:
@@ -86,7 +89,28 @@ def pilots_table(scope: Scope, now: datetime) -> Table:
                  rows, extra={"total": total})
 
 
+def spread_table(scope: Scope, now: datetime) -> Table:
+    spread = spread_progress(scope)
+    rows = [(idea_number(idea.idea_id), idea.title, idea.stage.label, *astuple(idea.counts)) for idea in spread.ideas]
+    if spread.ideas:
+        rows.append(("All", f"{spread.total_ideas} idea{'' if spread.total_ideas == 1 else 's'}", "",
+                     *astuple(spread.totals)))
+    where = " there" if scope.site_id or scope.unit_id else ""
+    totals = spread.totals
+    return Table("spread", "Spread progress",
+                 f"Per idea at scale-up or adopted: its target units{where} by status, the sites where one adopted, "
+                 "and its sustainment checks (not held: answered partly or no; missed: flagged overdue, still unanswered). "
+                 f"Missed checks first, then the latest to change stage: {len(spread.ideas)} of {spread.total_ideas} "
+                 "shown; the last row and the chart cover all of them (a site reached by two ideas counts once).",
+                 ("Idea", "Title", "Stage", "Target units", "Adopted", "In progress", "Planned", "Declined",
+                  "Sites reached", "Checks answered", "Not held", "Checks missed"), rows,
+                 bars=[("Adopted", totals.adopted), ("In progress", totals.in_progress), ("Planned", totals.planned),
+                       ("Declined", totals.declined)] if spread.ideas else [],
+                 empty="No idea at scale-up or adopted has a target unit at this site or unit." if where else
+                 "No idea is at scale-up or adopted yet.")
+
+
 TABLES: dict[str, Callable[[Scope, datetime], Table]] = {
     "stages": stages_table, "funnel": funnel_table, "median-days": median_table, "over-limit": over_limit_table,
-    "throughput": throughput_table, "pilots": pilots_table,
+    "throughput": throughput_table, "pilots": pilots_table, "spread": spread_table,
 }

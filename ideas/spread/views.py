@@ -12,7 +12,7 @@ from ideas.pipeline.facts import actor_facts, idea_facts
 from ideas.pipeline.models import Idea
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.views import visible_idea
-from ideas.pipeline.workflow import available_actions
+from ideas.pipeline.workflow import available_actions, unmet_preconditions
 from ideas.review.queries import measures_of
 from ideas.spread import operations as ops
 from ideas.spread.access import CHECKS_OPEN, HAS_SPREAD, may_answer, may_spread
@@ -78,9 +78,15 @@ def _page(idea: Idea, status: int = 200, unit_forms: dict | None = None, check_f
         rows.append({"unit": unit, "checks": unit_checks,
                      "form": unit_forms.get(unit.id) or (_unit_form(unit, people) if editing else None)})
     adopt = next((row for row in available_actions(facts, actor) if row.action == "mark_adopted"), None)
-    adopt_form = adopt_form or (AdoptForm(formdata=None, data={"version": idea.version}) if adopt else None)
+    # What the rule table still refuses (no unit adopted, one without an owner) is said instead of the form;
+    # a refused form (posted by someone the table does not offer it to) is shown with its message as before.
+    not_yet = [refusal.message for refusal in unmet_preconditions(adopt, facts, actor)] if adopt else []
+    if not_yet:
+        adopt_form = None
+    elif adopt:
+        adopt_form = adopt_form or AdoptForm(formdata=None, data={"version": idea.version})
     return render_template("spread/page.html", idea=idea, rows=rows, progress=spread_progress(units),
-                           editing=editing, adopt_form=adopt_form, today=today), status
+                           editing=editing, not_yet=not_yet, adopt_form=adopt_form, today=today), status
 
 
 @bp.get("/<int:idea_id>/scale-up")

@@ -54,7 +54,37 @@ def test_the_team_and_the_committee_edit_units_others_read(client, spread, peopl
     html = client.get(f"/ideas/{idea.id}/scale-up").get_data(as_text=True)
     assert "0 of 3 units adopted, 0 sites" in html
     assert ("Save Ward 5A" in html) == edits
+    # No unit has adopted yet: the committee reads why it cannot mark the idea adopted, and no button.
+    assert ("Not possible yet: No target unit has adopted the change yet" in html) == (kind == "committee")
+    assert 'id="mark-adopted"' in html if kind == "committee" else 'id="mark-adopted"' not in html
+    assert "Sign and mark adopted" not in html
+
+
+@pytest.mark.parametrize("kind", ["submitter", "co_author", "mentor", "committee", "admin", "stranger",
+                                  "other_mentor"])
+def test_once_a_unit_adopted_with_its_owner_the_committee_alone_is_offered_the_signed_form(client, spread, people,
+                                                                                           kind):
+    idea, units = spread
+    adopted(idea, units[0], people)
+    sign_in(client, people[kind])
+    html = client.get(f"/ideas/{idea.id}/scale-up").get_data(as_text=True)
     assert ("Sign and mark adopted" in html) == (kind == "committee")
+    assert 'id="password"' in html if kind == "committee" else 'id="mark-adopted"' not in html
+    assert "Not possible yet" not in html
+
+
+def test_an_adopted_unit_without_its_sustainment_owner_is_said_instead_of_the_button(client, spread, people):
+    idea, units = spread
+    adopted(idea, units[0], people)
+    adopted(idea, units[1], people)
+    for unit in units[:2]:  # owners lost outside the form (the form refuses an adopted unit without one)
+        unit.sustainment_owner_id = None
+    db.session.commit()
+    sign_in(client, people["committee"])
+    html = client.get(f"/ideas/{idea.id}/scale-up").get_data(as_text=True)
+    assert "Not possible yet: 2 adopted units have no sustainment owner: name who checks that the change holds." \
+        in html
+    assert "Sign and mark adopted" not in html and 'id="password"' not in html
 
 
 def test_a_unit_adopted_shows_in_the_progress_and_its_checks(client, spread, people):
