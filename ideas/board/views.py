@@ -24,6 +24,12 @@ def _filter_form() -> tuple[BoardFilterForm, bool]:
 @login_required
 def index():
     """Every stage a column with its count (or the list), for what the user may see and picked."""
+    (filter_form, results), status = remembered_board(current_user, request.args, _board)
+    return _page(filter_form, results), status
+
+
+def _board() -> tuple[tuple[Markup, Markup], int]:
+    """The filter as typed and what it picked (the columns, or a page of the list), or what is wrong with it."""
     form, valid = _filter_form()
     if not valid:
         results = _results(form)
@@ -31,20 +37,20 @@ def index():
         rows, more = listing(Scope(current_user, form.board_filter()), number_arg("after"))
         results = _results(form, rows=rows, more=more)
     else:
-        results = remembered_board(current_user, form.board_filter(), lambda: _results(
-            form, columns=board(Scope(current_user, form.board_filter()))))
-    return _page(form, results), 200 if valid else 422
+        results = _results(form, columns=board(Scope(current_user, form.board_filter())))
+    return (Markup(render_template("board/_filter.html", form=form)), results), 200 if valid else 422
 
 
-def _page(form: BoardFilterForm, results: Markup) -> str:
+def _page(filter_form: Markup, results: Markup) -> str:
     """The results alone for an htmx swap, else the page around them."""
-    return results if wants_fragment() else render_template("board/page.html", form=form, results=results)
+    return results if wants_fragment() else render_template("board/page.html", filter_form=filter_form,
+                                                            results=results)
 
 
 def _results(form: BoardFilterForm, columns=(), rows=(), more: bool = False) -> Markup:
     """What the filter picked (the columns, or the list), or what is wrong with it: what htmx swaps in."""
     return Markup(render_template("board/_results.html", form=form, columns=columns, rows=rows, more=more,
-                           text_window=queries.TEXT_WINDOW))
+                                  text_window=queries.TEXT_WINDOW))
 
 
 @bp.get("/more")
@@ -53,7 +59,7 @@ def more():
     """The next ideas of a column (`stage`), or of the list, after the idea `after`: appended by htmx."""
     form, valid = _filter_form()
     if not valid:
-        return _page(form, _results(form)), 422
+        return _page(Markup(render_template("board/_filter.html", form=form)), _results(form)), 422
     named = request.args.get("stage")
     stage = Stage._value2member_map_.get(named) if named else None
     if named and stage is None:
