@@ -42,7 +42,8 @@ class Forms(HTMLParser):
         super().__init__()
         self.forms: list[Form] = []
         self._form = self._label = self._after_label = self._select = None
-        self._ids, self._marked_ids, self._fieldset, self._in_legend, self._in_needed_legend = {}, set(), None, False, False
+        self._ids, self._marked_ids, self._fieldset = {}, set(), None
+        self._in_legend = self._in_needed_legend = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -129,8 +130,8 @@ def blocking(form: Form, complete: dict, refuses) -> set[str]:
     """The form's fields whose blanking (from `complete`, one at a time) `refuses` names; a select without an empty
     choice cannot be blanked. Every field of the form must be in `complete`, so none goes untested."""
     assert set(form.fields) == set(complete), "the test's complete set names exactly the form's fields"
-    return {name for name in form.fields if name in form.blankable and refuses({**complete, name: blank(complete[name])},
-                                                                                 name)}
+    return {name for name in form.fields
+            if name in form.blankable and refuses({**complete, name: blank(complete[name])}, name)}
 
 
 def marks(form: Form, legend: str) -> set[str]:
@@ -188,7 +189,8 @@ def test_an_action_form_marks_what_its_row_refuses_without(client, people, actio
     form = form_on(client.get(path).get_data(as_text=True), "")
 
     def refuses(data: dict, name: str) -> bool:
-        response = client.post(path, data={**data, "version": str(idea.version), "csrf_token": page_token(client, path)})
+        data = {**data, "version": str(idea.version), "csrf_token": page_token(client, path)}
+        response = client.post(path, data=data)
         return response.status_code == 422 and f'id="{name}-error"' in response.get_data(as_text=True)
 
     assert marks(form, legend) == blocking(form, {field: "Not needed any more."}, refuses) == {field}

@@ -48,7 +48,8 @@ class UploadForm(ShowsRefusals, WebForm):
 class CompletionForm(ShowsRefusals, WebForm):
     """The pilot team completes the pilot: results, recommendation and the impact realised."""
 
-    needed, needed_why = transition_for("complete_pilot", Stage.PILOT).needs, "before you complete the pilot"
+    needed = transition_for("complete_pilot", Stage.PILOT).needs
+    needed_why = "before you complete the pilot"
     version = HiddenField()
     summary = TextAreaField(FIELD_LABELS["summary"], description="What the pilot found: what the charts show, "
                                                                  "what the PDSA cycles taught.")

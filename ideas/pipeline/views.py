@@ -133,7 +133,8 @@ def _edit_page(idea: Idea | None):
         status = 422
     revising = idea is not None and idea.stage == Stage.REVISION
     sending = transition_for("resubmit", Stage.REVISION) if revising else transition_for("submit", Stage.DRAFT)
-    form.mark_needed(sending.needs, "before the idea goes back to the mentor" if revising else "before the idea is sent")
+    form.mark_needed(sending.needs, "before the idea goes back to the mentor" if revising
+                     else "before the idea is sent")
     request_for_changes = last_transition(idea) if revising else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
                            is_submitter=idea is None or idea.submitter_id == current_user.id), status
