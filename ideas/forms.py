@@ -1,5 +1,6 @@
 """Form pieces every feature uses: the base forms that refuse unsafe characters, checkbox lists, choices."""
 import re
+from collections.abc import Iterable
 
 from flask import request
 from flask_wtf import FlaskForm
@@ -47,7 +48,15 @@ class _ChecksCharacters:
 
 
 class WebForm(FlaskForm):
-    """The base of every form the app renders: CSRF (Flask-WTF) and no control characters."""
+    """The base of every form the app renders: CSRF (Flask-WTF) and no control characters.
+
+    A workflow form carries input only (its operation validates it), so its fields flag no `required`; the fields
+    the next step refuses without are flagged `needed` instead, from the rule's own list, and templates/_field.html
+    marks them. A form whose rule is fixed names them in `needed`; a view marks the others with `mark_needed`.
+    """
+
+    needed: tuple[str, ...] = ()  # the fields its rule refuses without
+    needed_why = ""  # for what, in words after "needed": "before you send the idea"
 
     class Meta(_ChecksCharacters, FlaskForm.Meta):
         def wrap_formdata(self, form, formdata):
@@ -55,6 +64,18 @@ class WebForm(FlaskForm):
             if formdata is not None and not hasattr(formdata, "getlist") and request.is_json:  # "read the request"
                 formdata = request.form
             return super().wrap_formdata(form, formdata)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.needed:
+            self.mark_needed(self.needed, self.needed_why)
+
+    def mark_needed(self, names: Iterable[str], why: str) -> "WebForm":
+        """Flag these fields as needed `why` ("before you send the idea"): each must be one of the form's."""
+        for name in names:
+            self[name].flags.needed = True
+        self.needed_why = why
+        return self
 
     def refusal(self) -> Invalid:
         """The first field's message as a refusal, for an answer with room for one message."""

@@ -62,9 +62,12 @@ def test_an_empty_review_lists_everything_missing():
 
 
 def test_plan_missing_in_words():
-    assert plan_missing(" ", 0, None, None, set()) == ReviewFacts().plan_missing
-    assert plan_missing("Aim", 1, 1, 2, {"outcome", "process", "balancing"}) == ()
-    assert plan_missing("Aim", 1, 1, None, {"outcome", "process"}) == ("planned dates", "a balancing measure")
+    empty = {"aim": " ", "units": [], "planned_start": None, "planned_end": None}
+    assert plan_missing(empty, set()) == plan_missing({}, set()) == ReviewFacts().plan_missing
+    full = {"aim": "Aim", "units": [1], "planned_start": 1, "planned_end": 2}
+    assert plan_missing(full, {"outcome", "process", "balancing"}) == ()
+    assert plan_missing({**full, "planned_end": None}, {"outcome", "process"}) == ("planned dates",
+                                                                                   "a balancing measure")
 
 
 REVIEWERS = {"assigned_mentor"}

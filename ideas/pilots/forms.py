@@ -5,7 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from ideas.forms import ShowsRefusals, WebForm
 from ideas.pilots.labels import LABELS
 from ideas.pilots.rules import Recommendation
-from ideas.pipeline.workflow import FIELD_LABELS
+from ideas.pipeline.workflow import FIELD_LABELS, Stage, transition_for
 
 DATE = {"type": "date"}
 NUMBER = {"inputmode": "decimal", "autocomplete": "off"}
@@ -48,6 +48,8 @@ class UploadForm(ShowsRefusals, WebForm):
 class CompletionForm(ShowsRefusals, WebForm):
     """The pilot team completes the pilot: results, recommendation and the impact realised."""
 
+    needed = transition_for("complete_pilot", Stage.PILOT).needs
+    needed_why = "before you complete the pilot"
     version = HiddenField()
     summary = TextAreaField(FIELD_LABELS["summary"], description="What the pilot found: what the charts show, "
                                                                  "what the PDSA cycles taught.")

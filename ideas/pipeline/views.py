@@ -28,6 +28,7 @@ from ideas.pipeline.workflow import (
     can_edit,
     can_see,
     check,
+    transition_for,
 )
 from ideas.timeline.views import requested_timeline
 from ideas.web import render, role_required
@@ -130,7 +131,11 @@ def _edit_page(idea: Idea | None):
             return redirect(url_for("pipeline.detail", idea_id=saved.id))
     elif form.is_submitted():
         status = 422
-    request_for_changes = last_transition(idea) if idea and idea.stage == Stage.REVISION else None
+    revising = idea is not None and idea.stage == Stage.REVISION
+    sending = transition_for("resubmit", Stage.REVISION) if revising else transition_for("submit", Stage.DRAFT)
+    form.mark_needed(sending.needs, "before the idea goes back to the mentor" if revising
+                     else "before the idea is sent")
+    request_for_changes = last_transition(idea) if revising else None
     return render_template("pipeline/edit.html", form=form, idea=idea, request_for_changes=request_for_changes,
                            is_submitter=idea is None or idea.submitter_id == current_user.id), status
 
@@ -262,6 +267,8 @@ def act(idea_id: int, action: str):
         status = 422
     # After a conflict the action may be gone: its fields stay on the page with what was typed.
     shown = row or next(t for t in TRANSITIONS if t.action == action)
+    if row is not None:
+        form.mark_needed(row.needs, f"before you {row.label.lower()}")
     return render_template("pipeline/action.html", idea=idea, row=shown, possible=row is not None,
                            form=form), status
 

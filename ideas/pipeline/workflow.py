@@ -153,6 +153,7 @@ class Precondition:
     input: str | None = None  # the form field this precondition reads, if any
     gate: bool = False
     optional: bool = False  # its input may be left empty
+    needs: tuple[str, ...] = ()  # the fields it refuses without, whatever else holds: forms mark them
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,11 @@ class Transition:
     def inputs(self) -> tuple[str, ...]:
         return tuple(p.input for p in self.preconditions if p.input)
 
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """Every field the action refuses without: what its form marks as needed."""
+        return tuple(name for p in self.preconditions for name in p.needs)
+
 
 def given(name: str, message: str, max_length: int = 4000) -> Precondition:
     """A text the actor must give (a reason, a comment), free of patient identifiers."""
@@ -186,7 +192,7 @@ def given(name: str, message: str, max_length: int = 4000) -> Precondition:
             return Invalid(identifiers_message(findings, {name: FIELD_LABELS[name]}), field=name)
         return None
 
-    return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name)
+    return Precondition(f"{FIELD_LABELS[name].lower()} given", test, input=name, needs=(name,))
 
 
 def noted(name: str, max_length: int = 4000) -> Precondition:
@@ -250,7 +256,8 @@ def _in_my_queue(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object
     return None
 
 
-COMPLETE = Precondition("title, problem, proposed change, expected benefit and unit filled", _complete)
+COMPLETE = Precondition("title, problem, proposed change, expected benefit and unit filled", _complete,
+                        needs=REQUIRED_TO_SUBMIT)
 NO_IDENTIFIERS = Precondition("the free text passes the patient-identifier guard", _no_identifiers)
 MAY_ASSIGN = Precondition("a mentor claims it, or an administrator assigns a mentor who is not on the team",
                           _may_assign, input="mentor")
@@ -359,7 +366,8 @@ REJECT_MAJORITY = Precondition("the round's votes reach quorum with a majority t
                                _round_decides(Vote.REJECT), gate=True)
 RISK_ACCEPTED = Precondition("an extreme risk has an explicit risk-acceptance statement", _risk_acceptance,
                              input="risk_acceptance")
-DIFFERENCE = Precondition("the difference from the approved version", _difference, input="difference")
+DIFFERENCE = Precondition("the difference from the approved version", _difference, input="difference",
+                          needs=("difference",))
 
 
 def _no_safety_hold(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -> Refusal | None:
@@ -409,9 +417,10 @@ def _adopted(idea: IdeaFacts, actor: ActorFacts, inputs: Mapping[str, object]) -
     return None
 
 
-RECOMMENDATION = Precondition("a recommendation (adopt, adapt, abandon)", _recommendation, input="recommendation")
+RECOMMENDATION = Precondition("a recommendation (adopt, adapt, abandon)", _recommendation, input="recommendation",
+                              needs=("recommendation",))
 DATA_FOR_EVERY_MEASURE = Precondition("data recorded for every measure", _data_for_every_measure)
-TARGET_UNITS = Precondition("target units named", _target_units, input="target_units")
+TARGET_UNITS = Precondition("target units named", _target_units, input="target_units", needs=("target_units",))
 ADOPTED = Precondition("at least one target unit has adopted, each adopted unit with a sustainment owner", _adopted)
 
 

@@ -6,7 +6,16 @@ from ideas.forms import Checkboxes, WebForm, options
 from ideas.pipeline.forms import ShowsRefusals
 from ideas.review.labels import LABELS
 from ideas.review.risk import LIKELIHOOD, SEVERITY
-from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall, StopDirection
+from ideas.review.rules import (
+    CRITERIA,
+    HAZARD_NEEDED,
+    MEASURE_NEEDED,
+    TRIAGE,
+    Direction,
+    MeasureType,
+    Overall,
+    StopDirection,
+)
 
 SCORES = options("Not scored yet", ((n, str(n)) for n in range(1, 6)))
 DATE = {"type": "date"}
@@ -36,6 +45,7 @@ class StatementForm(ShowsRefusals, WebForm):
 
 
 class HazardForm(ShowsRefusals, WebForm):
+    needed, needed_why = tuple(HAZARD_NEEDED), "to save the hazard"
     version = HiddenField()  # the review's, when a hazard is edited in place
     description = TextAreaField(LABELS["description"])
     severity = _select("severity", ((n, f"{n} – {word}") for n, word in SEVERITY.items()), "Choose")
@@ -69,6 +79,7 @@ class PlanForm(ShowsRefusals, WebForm):
 
 
 class MeasureForm(ShowsRefusals, WebForm):
+    needed, needed_why = tuple(MEASURE_NEEDED), "to save the measure"
     version = HiddenField()  # the plan's, when a measure is edited in place
     kind = _select("kind", ((k.value, k.label) for k in MeasureType), "Choose a type")
     name = StringField(LABELS["name"])

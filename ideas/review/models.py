@@ -12,7 +12,7 @@ from ideas.accounts.models import Unit, string_enum
 from ideas.clock import utcnow
 from ideas.database import UTCDateTime, db
 from ideas.pipeline.models import IdeaPart
-from ideas.review.rules import CRITERIA, Direction, MeasureType, Overall, StopDirection
+from ideas.review.rules import Direction, MeasureType, Overall, StopDirection
 from ideas.review.risk import band, risk_score
 
 
@@ -54,10 +54,6 @@ class Review(IdeaPart, db.Model):
 
     def score(self, criterion: str) -> int | None:
         return getattr(self, f"score_{criterion}")
-
-    @property
-    def scored(self) -> int:
-        return sum(self.score(c) is not None for c in CRITERIA)
 
 
 class Hazard(IdeaPart, db.Model):

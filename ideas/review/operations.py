@@ -25,7 +25,16 @@ from ideas.review.labels import LABELS
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.review.queries import plan_of, review_of
 from ideas.review.risk import band
-from ideas.review.rules import CRITERIA, TRIAGE, Direction, MeasureType, Overall, StopDirection
+from ideas.review.rules import (
+    CRITERIA,
+    HAZARD_NEEDED,
+    MEASURE_NEEDED,
+    TRIAGE,
+    Direction,
+    MeasureType,
+    Overall,
+    StopDirection,
+)
 
 NOTE_LENGTH, NAME_LENGTH = 3000, 200
 MEASURE_FIELDS = ("kind", "name", "definition", "unit_of_measure", "direction", "baseline", "target", "proportion",
@@ -39,9 +48,11 @@ def text(name: str, value: object, required: str | None = None, max_length: int 
     return guarded_text(name, value, LABELS[name], required, max_length)
 
 
-def score(name: str, value: object, required: bool = False) -> int | None:
-    """A score from 1 to 5; empty is allowed in a draft unless `required`."""
-    if value in (None, "") and not required:
+def score(name: str, value: object, required: str | None = None) -> int | None:
+    """A score from 1 to 5; empty is allowed in a draft unless `required` (the message when empty)."""
+    if value in (None, ""):
+        if required:
+            raise Invalid(required, field=name)
         return None
     number = parse_int(value, 1, 5)
     if number is None:
@@ -222,12 +233,13 @@ def save_triage(idea: Idea, actor: User, fields: Mapping[str, object], expected_
 # --- hazards -------------------------------------------------------------------------------------
 
 def _hazard_values(fields: Mapping[str, object]) -> dict:
+    needed = HAZARD_NEEDED.get
     return {
-        "description": text("description", fields.get("description"), "Hazard: describe what could go wrong."),
-        "severity": score("severity", fields.get("severity"), required=True),
-        "likelihood": score("likelihood", fields.get("likelihood"), required=True),
-        "mitigation": text("mitigation", fields.get("mitigation")),
-        "owner": text("owner", fields.get("owner"), max_length=120),
+        "description": text("description", fields.get("description"), needed("description")),
+        "severity": score("severity", fields.get("severity"), needed("severity")),
+        "likelihood": score("likelihood", fields.get("likelihood"), needed("likelihood")),
+        "mitigation": text("mitigation", fields.get("mitigation"), needed("mitigation")),
+        "owner": text("owner", fields.get("owner"), needed("owner"), max_length=120),
     }
 
 
@@ -335,20 +347,19 @@ def _units(ids) -> list[Unit]:
 
 def _measure_values(fields: Mapping[str, object]) -> dict:
     """A measure's fields, checked together: the stop rules, and a target on the side its direction says."""
+    needed = MEASURE_NEEDED.get
     values = {
-        "kind": choice("kind", fields.get("kind"), MeasureType, "Measure type: choose outcome, process or balancing."),
-        "name": text("name", fields.get("name"), "Measure name: say what is measured.", NAME_LENGTH),
-        "definition": text("definition", fields.get("definition"),
-                           "Operational definition: say exactly how it is counted."),
-        "unit_of_measure": text("unit_of_measure", fields.get("unit_of_measure"),
-                                "Unit of measure: e.g. falls per 1,000 bed days, %, minutes.", 60),
-        "direction": choice("direction", fields.get("direction"), Direction,
-                            "Direction of improvement: choose whether higher or lower is better."),
-        "baseline": number("baseline", fields.get("baseline")),
-        "target": number("target", fields.get("target"), "Target: give the value you aim for."),
+        "kind": choice("kind", fields.get("kind"), MeasureType, needed("kind")),
+        "name": text("name", fields.get("name"), needed("name"), NAME_LENGTH),
+        "definition": text("definition", fields.get("definition"), needed("definition")),
+        "unit_of_measure": text("unit_of_measure", fields.get("unit_of_measure"), needed("unit_of_measure"), 60),
+        "direction": choice("direction", fields.get("direction"), Direction, needed("direction")),
+        "baseline": number("baseline", fields.get("baseline"), needed("baseline")),
+        "target": number("target", fields.get("target"), needed("target")),
         "proportion": flag("proportion", fields.get("proportion")),
-        "stop_threshold": number("stop_threshold", fields.get("stop_threshold")),
-        "stop_direction": choice("stop_direction", fields.get("stop_direction"), StopDirection),
+        "stop_threshold": number("stop_threshold", fields.get("stop_threshold"), needed("stop_threshold")),
+        "stop_direction": choice("stop_direction", fields.get("stop_direction"), StopDirection,
+                                 needed("stop_direction")),
         "stop_on_signal": flag("stop_on_signal", fields.get("stop_on_signal")),
     }
     if (values["stop_threshold"] is None) != (values["stop_direction"] is None):

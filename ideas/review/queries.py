@@ -5,7 +5,16 @@ from sqlalchemy.orm import selectinload
 from ideas.database import db
 from ideas.review.models import Hazard, Measure, PilotPlan, Review
 from ideas.review.risk import worst_band
-from ideas.review.rules import CRITERIA, TRIAGE, ReviewFacts, plan_missing
+from ideas.review.rules import (
+    FEASIBILITY_NEEDED,
+    PLAN_NEEDED,
+    REFERRAL_NEEDED,
+    TRIAGE,
+    TRIAGE_NEEDED,
+    ReviewFacts,
+    filled,
+    plan_missing,
+)
 
 
 def review_of(idea_id: int) -> Review | None:
@@ -25,8 +34,13 @@ def measures_of(idea_id: int) -> list[Measure]:
     return list(db.session.scalars(select(Measure).where(Measure.idea_id == idea_id).order_by(Measure.id)))
 
 
+def holds(row, names) -> bool:
+    """The row (a review, a plan) has each of these fields filled."""
+    return row is not None and all(filled(getattr(row, name)) for name in names)
+
+
 def feasibility_complete(review: Review | None) -> bool:
-    return review is not None and review.scored == len(CRITERIA) and review.overall is not None
+    return holds(review, FEASIBILITY_NEEDED)
 
 
 def triage_answers(review: Review | None) -> dict[str, bool | None]:
@@ -40,12 +54,11 @@ def review_facts(idea_id: int) -> ReviewFacts:
     return ReviewFacts(
         feasibility_complete=feasibility_complete(review),
         safety_complete=bool(hazards) or bool(review and review.no_hazards),
-        plan_missing=plan_missing(plan.aim if plan else "", len(plan.units) if plan else 0,
-                                  plan.planned_start if plan else None, plan.planned_end if plan else None,
-                                  {str(m.kind) for m in measures}),
+        plan_missing=plan_missing({name: getattr(plan, name) for names in PLAN_NEEDED.values() for name in names}
+                                  if plan else {}, {str(m.kind) for m in measures}),
         band=worst_band(h.score for h in hazards),
         hazards_unmitigated=sum(1 for h in hazards if not (h.mitigation.strip() and h.owner.strip())),
-        triage_answered=None not in answers.values(),
+        triage_answered=holds(review, TRIAGE_NEEDED),
         research=any(answers.values()),
-        referral_recorded=bool(review and review.ethics_reference.strip() and review.ethics_referred_on),
+        referral_recorded=holds(review, REFERRAL_NEEDED),
     )

@@ -1,4 +1,5 @@
 """What a review holds and when it is complete, as plain data: no Flask, no database."""
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,6 +40,25 @@ TRIAGE = {
     "extra_data": "Does it collect data from patients beyond routine care?",
     "generalisable": "Does it aim for generalisable knowledge, for publication?",
 }
+
+# What recommend needs of the review, field by field: queries.review_facts checks these, the forms mark them.
+FEASIBILITY_NEEDED = (*(f"score_{name}" for name in CRITERIA), "overall")
+TRIAGE_NEEDED = tuple(f"triage_{name}" for name in TRIAGE)
+REFERRAL_NEEDED = ("ethics_reference", "ethics_referred_on")  # only when the triage points to research
+# The pilot plan's parts recommend needs, in words, with the plan's fields that hold each, then its measure types.
+PLAN_NEEDED = {"an aim": ("aim",), "a pilot unit": ("units",), "planned dates": ("planned_start", "planned_end")}
+MEASURES_NEEDED = {"an outcome measure": "outcome", "a process measure": "process",
+                   "a balancing measure": "balancing"}
+# What saving a hazard or a measure refuses without, with the message naming each field.
+HAZARD_NEEDED = {"description": "Hazard: describe what could go wrong.",
+                 "severity": "Severity: choose a score from 1 to 5.",
+                 "likelihood": "Likelihood: choose a score from 1 to 5."}
+MEASURE_NEEDED = {"kind": "Measure type: choose outcome, process or balancing.",
+                  "name": "Measure name: say what is measured.",
+                  "definition": "Operational definition: say exactly how it is counted.",
+                  "unit_of_measure": "Unit of measure: e.g. falls per 1,000 bed days, %, minutes.",
+                  "direction": "Direction of improvement: choose whether higher or lower is better.",
+                  "target": "Target: give the value you aim for."}
 
 
 class Overall(StrEnum):
@@ -86,8 +106,7 @@ class ReviewFacts:
 
     feasibility_complete: bool = False
     safety_complete: bool = False
-    plan_missing: tuple[str, ...] = ("an aim", "a pilot unit", "planned dates", "an outcome measure",
-                                     "a process measure", "a balancing measure")
+    plan_missing: tuple[str, ...] = (*PLAN_NEEDED, *MEASURES_NEEDED)
     band: RiskBand | None = None
     hazards_unmitigated: int = 0  # hazards without a mitigation or an owner
     triage_answered: bool = False
@@ -95,10 +114,17 @@ class ReviewFacts:
     referral_recorded: bool = False
 
 
-def plan_missing(aim: str, unit_count: int, start, end, kinds: set[str]) -> tuple[str, ...]:
-    """What the pilot plan still lacks, in words."""
-    present = {"an aim": bool(aim.strip()), "a pilot unit": unit_count > 0,
-               "planned dates": start is not None and end is not None,
-               "an outcome measure": "outcome" in kinds, "a process measure": "process" in kinds,
-               "a balancing measure": "balancing" in kinds}
-    return tuple(label for label, there in present.items() if not there)
+def filled(value: object) -> bool:
+    """A field holds an answer: text that is not blank, a list that is not empty, any other value (a "no" too)."""
+    if isinstance(value, str):
+        return bool(value.strip())
+    if isinstance(value, list | tuple | set | frozenset):
+        return bool(value)
+    return value is not None
+
+
+def plan_missing(plan: Mapping[str, object], kinds: set[str]) -> tuple[str, ...]:
+    """What the pilot plan still lacks, in words: `plan` holds its fields by name, `kinds` its measures' types."""
+    present = {words: all(filled(plan.get(name)) for name in names) for words, names in PLAN_NEEDED.items()}
+    present |= {words: kind in kinds for words, kind in MEASURES_NEEDED.items()}
+    return tuple(words for words, there in present.items() if not there)

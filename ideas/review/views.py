@@ -38,7 +38,15 @@ from ideas.review.queries import (
     triage_answers,
 )
 from ideas.review.risk import LIKELIHOOD, band, matrix, risk_score
-from ideas.review.rules import CRITERIA, RUBRIC, TRIAGE
+from ideas.review.rules import (
+    CRITERIA,
+    FEASIBILITY_NEEDED,
+    PLAN_NEEDED,
+    REFERRAL_NEEDED,
+    RUBRIC,
+    TRIAGE,
+    TRIAGE_NEEDED,
+)
 from ideas.web import attempt, form_status, number_arg, render, role_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -100,6 +108,12 @@ def _saved(endpoint: str, idea, message: str = "Saved as a draft.", anchor: str 
     return redirect(url_for(endpoint, idea_id=idea.id, _anchor=anchor))
 
 
+def _mark_needed(form, idea, names) -> None:
+    """Mark the fields recommend refuses without (the committee's re-approval checks them again)."""
+    form.mark_needed(names, "before the changed plan can be approved again" if idea.stage in FROZEN
+                     else "before the idea can be recommended")
+
+
 def _fields(form) -> dict:
     return {name: form[name].data for name in form.data if name not in ("version", "csrf_token")}
 
@@ -121,6 +135,7 @@ def feasibility(idea_id: int):
             data.update({f"{kind}_{c}": getattr(review, f"{kind}_{c}") for c in CRITERIA for kind in ("score", "note")})
             data.update(overall=str(review.overall or ""), overall_note=review.overall_note)
     form = FeasibilityForm(data=data)
+    _mark_needed(form, idea, FEASIBILITY_NEEDED)
     status = 200
     if form.validate_on_submit():
         refusal = attempt(form, lambda: ops.save_feasibility(idea, current_user, _fields(form), form.version.data))
@@ -243,6 +258,7 @@ def triage(idea_id: int):
                 "ethics_referred_on": review.ethics_referred_on.isoformat() if review and review.ethics_referred_on
                 else ""}
     form = TriageForm(data=data)
+    _mark_needed(form, idea, TRIAGE_NEEDED + (REFERRAL_NEEDED if review_facts(idea.id).research else ()))
     status = 200
     if form.validate_on_submit():
         refusal = attempt(form, lambda: ops.save_triage(idea, current_user, _fields(form), form.version.data))
@@ -257,7 +273,7 @@ def triage(idea_id: int):
 
 # --- pilot plan -----------------------------------------------------------------------------------
 
-def _plan_form(plan, posted: bool) -> PlanForm:
+def _plan_form(idea, plan, posted: bool) -> PlanForm:
     """The plan form, from the request when it was the form posted, else from the plan."""
     if posted:
         form = PlanForm()
@@ -270,6 +286,7 @@ def _plan_form(plan, posted: bool) -> PlanForm:
                         planned_end=plan.planned_end.isoformat() if plan.planned_end else "")
         form = PlanForm(formdata=None, data=data)
     form.units.choices = unit_choices(all_sites(), "")[1:]
+    _mark_needed(form, idea, [name for names in PLAN_NEEDED.values() for name in names])
     return form
 
 
@@ -284,7 +301,7 @@ def _plan_page(idea, plan, form, measure_form=None, status: int = 200, edit_form
 def plan(idea_id: int):
     idea = visible_idea(idea_id)
     current = plan_of(idea.id)
-    form = _plan_form(current, posted=request.method == "POST")
+    form = _plan_form(idea, current, posted=request.method == "POST")
     if form.validate_on_submit():
         refusal = attempt(form, lambda: ops.save_plan(idea, current_user, _fields(form), form.version.data))
         if refusal is None:
@@ -303,7 +320,7 @@ def add_measure(idea_id: int):
         else form.refusal()
     if refusal:
         current = plan_of(idea.id)
-        return _plan_page(idea, current, _plan_form(current, posted=False), form, refusal.status)
+        return _plan_page(idea, current, _plan_form(idea, current, posted=False), form, refusal.status)
     return _saved("review.plan", idea, "Measure added.", "measures")
 
 
@@ -336,10 +353,10 @@ def _measures_answer(idea, status: int = 200, edit_form=None, editing=None):
     """The measures table for an htmx swap (the plan form's version comes along), the plan page otherwise."""
     current = plan_of(idea.id)
     if not htmx:
-        return _plan_page(idea, current, _plan_form(current, posted=False), status=status, edit_form=edit_form,
+        return _plan_page(idea, current, _plan_form(idea, current, posted=False), status=status, edit_form=edit_form,
                           editing=editing)
     return render_template("review/_measures_body.html", idea=idea, **summary(idea), measures=measures_of(idea.id),
-                           form=_plan_form(current, posted=False), edit_form=edit_form, editing=editing,
+                           form=_plan_form(idea, current, posted=False), edit_form=edit_form, editing=editing,
                            version=_version_of(current), oob=True), status
 
 

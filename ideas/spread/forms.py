@@ -4,12 +4,13 @@ from wtforms.fields.choices import SelectChoice
 
 from ideas.forms import ShowsRefusals, WebForm
 from ideas.spread.labels import LABELS
-from ideas.spread.rules import CheckAnswer, UnitStatus
+from ideas.spread.rules import NEEDED_TO_ADOPT, CheckAnswer, UnitStatus
 
 DATE = {"type": "date"}
 
 
 class UnitForm(ShowsRefusals, WebForm):
+    needed, needed_why = tuple(NEEDED_TO_ADOPT), "to mark the unit adopted"
     version = HiddenField()
     status = SelectField(LABELS["status"], choices=[SelectChoice(s.value, s.label) for s in UnitStatus], validate_choice=False)
     lead = SelectField(LABELS["lead"], validate_choice=False, description="Who leads the change on this unit.")

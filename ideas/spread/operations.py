@@ -25,7 +25,7 @@ from ideas.review.operations import check_version, save_changes
 from ideas.spread.access import CHECKS_OPEN, may_answer, may_spread
 from ideas.spread.labels import LABELS
 from ideas.spread.models import SustainmentCheck, TargetUnit
-from ideas.spread.rules import DUE_SOON_DAYS, CheckAnswer, UnitStatus, check_due_dates
+from ideas.spread.rules import DUE_SOON_DAYS, NEEDED_TO_ADOPT, CheckAnswer, UnitStatus, check_due_dates
 
 TEXT_LENGTH = 3000
 UNIT_FIELDS = ("status", "lead_id", "planned_start", "started_on", "adopted_on", "sustainment_owner_id",
@@ -82,11 +82,13 @@ def _unit_values(unit: TargetUnit, fields: Mapping[str, object], today: date) ->
                                  if status == UnitStatus.IN_PROGRESS else None),
               "notes": _text("notes", fields.get("notes")), "adaptations": _text("adaptations", fields.get("adaptations"))}
     adopted = status == UnitStatus.ADOPTED
-    values["sustainment_owner_id"] = _person(
-        "sustainment_owner", fields.get("sustainment_owner"),
-        f"{LABELS['sustainment_owner']}: name who checks that the change holds on this unit." if adopted else None)
-    values["adopted_on"] = _day("adopted_on", fields.get("adopted_on"),
-                                f"{LABELS['adopted_on']}: give the day the unit adopted the change." if adopted else None)
+
+    def needed(name: str) -> str | None:
+        return f"{LABELS[name]}: {NEEDED_TO_ADOPT[name]}" if adopted and name in NEEDED_TO_ADOPT else None
+
+    values["sustainment_owner_id"] = _person("sustainment_owner", fields.get("sustainment_owner"),
+                                             needed("sustainment_owner"))
+    values["adopted_on"] = _day("adopted_on", fields.get("adopted_on"), needed("adopted_on"))
     if not adopted:
         values["adopted_on"] = None
     elif values["adopted_on"] > today:

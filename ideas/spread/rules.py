@@ -3,6 +3,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+# What marking a unit adopted refuses without, each with what its message asks for.
+NEEDED_TO_ADOPT = {"sustainment_owner": "name who checks that the change holds on this unit.",
+                   "adopted_on": "give the day the unit adopted the change."}
 # After a unit adopts the change, its owner is asked whether it held at these local days (SPEC "Sustainment").
 CHECK_DAYS = (30, 90, 180)
 
