@@ -135,16 +135,21 @@ class Scope:
     def conditions(self) -> list:
         return [visible_ideas(self.user), *self.picked_at(None)]
 
-    def newest_at(self, stage: Stage, limit: int, after: int | None = None):
+    def newest_at(self, stage: Stage, limit: int, after: int | None = None, newest_first: bool = True):
         """The ids of the stage's newest `limit` ideas in scope (older than `after`): one index search per
-        way the user may see an idea there, merged, so no column is read through to find a user's few."""
+        way the user may see an idea there, merged, so no column is read through to find a user's few.
+
+        `newest_first` False: any `limit` of them, for counting. The database may then read them off whichever
+        index the filter is in (unit, category, risk band) instead of walking the stage newest first and
+        testing every idea until `limit` match (30 ms for a site's ideas at 100,000 on SQLite)."""
         picked = self.picked_at(stage) + ([Idea.id < after] if after is not None else [])
-        ways = [select(Idea.id).where(Idea.stage == stage, way, *picked).order_by(Idea.id.desc()).limit(limit)
+        order = [Idea.id.desc()] if newest_first else []
+        ways = [select(Idea.id).where(Idea.stage == stage, way, *picked).order_by(*order).limit(limit)
                 for way in visible_at(self.user, stage)]
         if len(ways) == 1:
             return ways[0]
         merged = union(*(select(way.subquery().c.id) for way in ways)).subquery()
-        return select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
+        return select(merged.c.id).order_by(*(merged.c.id.desc() for _ in order)).limit(limit)
 
 
 @dataclass(frozen=True)
@@ -208,8 +213,8 @@ def board(scope: Scope) -> list[Column]:
 def stage_counts(scope: Scope) -> tuple[dict[Stage, int], int | None]:
     """Ideas per stage, each count stopping at COUNT_CAP + 1, and, when words were typed and the scope's window
     of their matches was full (so older ones may hold them too), the oldest idea read: one statement."""
-    capped = [select(func.count()).select_from(scope.newest_at(stage, COUNT_CAP + 1).subquery()).scalar_subquery()
-              for stage in Stage]
+    capped = [select(func.count()).select_from(scope.newest_at(stage, COUNT_CAP + 1, newest_first=False).subquery())
+              .scalar_subquery() for stage in Stage]
     if scope.matched is None or not scope.window:
         return dict(zip(Stage, db.session.execute(select(*capped)).one(), strict=True)), None
     read = select(func.count(), func.min(scope.typed.c.id)).select_from(scope.typed).subquery()

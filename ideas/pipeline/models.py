@@ -109,6 +109,7 @@ class Idea(Audited, db.Model):
         # The board filtered by unit, category or risk band: a column's matches read newest first off the index,
         # so a filter that picks few ideas does not walk the whole column testing each (bench/README.md).
         Index("ix_ideas_stage_unit_id", "stage", "unit_id", "id"),
+        Index("ix_ideas_stage_unit_id_category", "stage", "unit_id", "category", "id"),  # a ward's ideas of a kind
         Index("ix_ideas_stage_category", "stage", "category", "id"),
         Index("ix_ideas_stage_risk_band", "stage", "risk_band", "id"),
         # The few ideas on safety hold (the committee's home), found without reading the others.

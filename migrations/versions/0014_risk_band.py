@@ -1,4 +1,4 @@
-"""board filters from an index: each idea's worst risk band kept on it; a stage's ideas by unit, category, band
+"""board filters from an index: each idea's worst risk band kept on it; a stage's ideas by unit (and category), category, band
 
 Revision ID: 0014
 Revises: 0013
@@ -35,6 +35,7 @@ def upgrade():
     op.execute(BACKFILL)
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.create_index('ix_ideas_stage_unit_id', ['stage', 'unit_id', 'id'], unique=False)
+        batch_op.create_index('ix_ideas_stage_unit_id_category', ['stage', 'unit_id', 'category', 'id'], unique=False)
         batch_op.create_index('ix_ideas_stage_category', ['stage', 'category', 'id'], unique=False)
         batch_op.create_index('ix_ideas_stage_risk_band', ['stage', 'risk_band', 'id'], unique=False)
 
@@ -43,5 +44,6 @@ def downgrade():
     with op.batch_alter_table('ideas', schema=None) as batch_op:
         batch_op.drop_index('ix_ideas_stage_risk_band')
         batch_op.drop_index('ix_ideas_stage_category')
+        batch_op.drop_index('ix_ideas_stage_unit_id_category')
         batch_op.drop_index('ix_ideas_stage_unit_id')
         batch_op.drop_column('risk_band')
