@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import User, UserSession
 from ideas.audit import record
@@ -82,7 +83,8 @@ def load_session_user(user_id: str) -> User | None:
     token = session.get("sid")
     if not token:
         return None
-    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == token_digest(token)))
+    row = db.session.scalar(select(UserSession).options(joinedload(UserSession.user))  # every request: one read
+                            .where(UserSession.token_hash == token_digest(token)))
     if row is None or row.ended_at is not None or str(row.user_id) != user_id or not row.user.active:
         session.clear()
         if row is not None and row.ended_reason in TIMEOUTS:  # a request racing the one that ended it

@@ -9,7 +9,7 @@ from ideas.discussion.forms import CommentForm
 from ideas.errors import Conflict, Invalid, Refusal
 from ideas.extensions import htmx
 from ideas.forms import options, unit_choices
-from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts
+from ideas.pipeline.facts import FREE_TEXT, actor_facts, idea_facts, queues
 from ideas.pipeline.co_authors import answer_invitation, named_emails
 from ideas.pipeline.forms import ActionForm, IdeaForm, InvitationForm
 from ideas.pipeline.models import Idea
@@ -42,7 +42,9 @@ mentee_required = role_required(Role.MENTEE)
 def visible_idea(idea_id: int) -> Idea:
     """The idea, or 404 when it does not exist or this user may not see it (no existence leak)."""
     idea = db.session.get(Idea, idea_id)
-    if idea is None or not can_see(idea_facts(idea), actor_facts(current_user)):
+    # Visibility reads the idea's people and queue, not the features' facts (review, rounds, pilot, spread):
+    # those are read, where needed, by the page's own rules.
+    if idea is None or not can_see(idea_facts(idea, queues([idea])), actor_facts(current_user)):
         abort(404)
     return idea
 
