@@ -7,6 +7,7 @@ import pytest
 from ideas.accounts.models import Role
 from ideas.clock import utcnow
 from ideas.database import db
+from ideas.home import stuck
 from ideas.home.stuck import STUCK_LISTS
 from ideas.pipeline.operations import apply_action
 from ideas.pipeline.workflow import Stage
@@ -47,6 +48,22 @@ def test_an_idea_whose_mentor_was_released_is_listed_without_a_mentor(client, pe
     db.session.commit()
     html = _home(client, people["admin"])
     assert "Without a mentor (1)" in html and "Needs a mentor" in html
+
+
+def test_stuck_counts_stop_at_the_cap_and_an_idea_held_by_two_leavers_counts_once(client, people, monkeypatch):
+    """Each stuck list reads at most COUNT_CAP + 1 ideas per way in, and says "N+" beyond."""
+    monkeypatch.setattr(stuck, "COUNT_CAP", 1)
+    for n in range(3):
+        idea = make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"], title=f"Late {n}")
+        idea.stage_changed_at = utcnow() - timedelta(days=20 + n)
+    people["submitter"].active = people["mentor"].active = False  # each idea is held by two leavers
+    db.session.commit()
+    html = _home(client, people["admin"])
+    assert "Over their stage&#39;s time limit (1+)" in html and "Held by someone who left (1+)" in html
+    monkeypatch.setattr(stuck, "COUNT_CAP", 10)
+    html = client.get("/").get_data(as_text=True)
+    assert "Over their stage&#39;s time limit (3)" in html and "Held by someone who left (3)" in html
+    assert html.index("Late 2") < html.index("Late 1") < html.index("Late 0")  # the longest waiting first
 
 
 def test_other_features_add_their_stuck_lists_at_one_spot():

@@ -1,24 +1,27 @@
 """What is stuck, for the administrator's home page: each a short list, how many in all, and the whole list.
 
 `STUCK_LISTS` is the spot other features add to: a function with no arguments, run in a request,
-answering a `Stuck` list (the scale-up package adds "sustainment checks missed" here). Each list
-costs a fixed number of queries, a count and one short page, however many ideas there are.
+answering a `Stuck` list. Each list costs two queries, a count and one short page, and reads a bounded
+number of index entries however many ideas there are: each list is a few "ways" in (a stage's ideas past
+its limit, a leaver's ideas), each served by an index, read SHOWN at a time for the page and at most
+COUNT_CAP + 1 for the count ("1,000+" beyond).
 """
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import ColumnElement, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import ColumnElement, func, select, union, union_all
+from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import User
 from ideas.clock import utcnow
 from ideas.database import db
-from ideas.pipeline.limits import over_limit, stage_limits
+from ideas.pipeline.limits import over_limit_at, stage_limits
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import CLOSED, MENTORED, Stage
 
 SHOWN = 5
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)
@@ -28,21 +31,31 @@ class Stuck:
     title: str
     hint: str  # what to do about them
     rows: list[tuple[Idea, str]]  # the idea and a note on why it is here
-    total: int
+    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means more
     full_list: str | None = None  # where all of them are listed
 
+    @property
+    def total_label(self) -> str:
+        return f"{COUNT_CAP:,}+" if self.total > COUNT_CAP else f"{self.total:,}"
 
-def _rows(where: ColumnElement[bool], *joins) -> tuple[list[Idea], int]:
-    """The longest-waiting ideas `where` picks, and how many there are (two queries)."""
-    query = select(Idea)
-    count = select(func.count(Idea.id))
-    for target, on in joins:
-        query, count = query.join(target, on, isouter=True), count.join(target, on, isouter=True)
+
+def _rows(*ways: ColumnElement[bool]) -> tuple[list[Idea], int]:
+    """The longest-waiting ideas any of the `ways` picks, and how many there are up to COUNT_CAP + 1 (two queries).
+
+    Each way is read on its own (an OR of them would make the database gather every match before sorting).
+    """
+    def ids(way, limit: int, oldest_first: bool = True):
+        order = (Idea.stage_changed_at, Idea.id) if oldest_first else ()
+        return select(Idea.id).where(way).order_by(*order).limit(limit)
+
+    firsts = union_all(*(select(ids(way, SHOWN).subquery().c.id) for way in ways))
     # Names and the active flag are all a list shows: the people's roles are not loaded.
     people = (joinedload(Idea.submitter).lazyload(User.role_rows), joinedload(Idea.mentor).lazyload(User.role_rows))
-    ideas = db.session.scalars(query.where(where).options(*people)
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(firsts)).options(*people)
                                .order_by(Idea.stage_changed_at, Idea.id).limit(SHOWN))
-    return list(ideas), db.session.scalar(count.where(where))
+    found = union(*(select(ids(way, COUNT_CAP + 1, oldest_first=False).subquery().c.id) for way in ways))
+    total = db.session.scalar(select(func.count()).select_from(found.subquery()))
+    return list(ideas), min(total, COUNT_CAP + 1)
 
 
 def _days(idea: Idea) -> int:
@@ -51,7 +64,7 @@ def _days(idea: Idea) -> int:
 
 def over_their_limit() -> Stuck:
     limits = stage_limits()
-    ideas, total = _rows(over_limit(limits, utcnow()))
+    ideas, total = _rows(*over_limit_at(limits, utcnow()))
     return Stuck("Over their stage's time limit", "Ask whoever holds each one, or reassign its mentor.",
                  [(i, f"{_days(i)} days {i.stage.phrase}; the limit is {limits[Stage(i.stage)]}") for i in ideas],
                  total, url_for("dashboard.index", _anchor="over-limit"))
@@ -64,11 +77,10 @@ def without_a_mentor() -> Stuck:
 
 
 def orphaned_by_a_leaver() -> Stuck:
-    submitter, mentor = aliased(User), aliased(User)
+    """Open ideas whose submitter or mentor was deactivated: read from the leavers' side (few), not the ideas'."""
     open_work = Idea.stage.not_in(CLOSED | {Stage.DRAFT})
-    left = or_(submitter.active.is_(False), mentor.active.is_(False))
-    ideas, total = _rows(open_work & left, (submitter, submitter.id == Idea.submitter_id),
-                         (mentor, mentor.id == Idea.mentor_id))
+    leavers = select(User.id).where(User.active.is_(False))
+    ideas, total = _rows(open_work & Idea.submitter_id.in_(leavers), open_work & Idea.mentor_id.in_(leavers))
     notes = []
     for idea in ideas:
         gone = [f"submitter {idea.submitter.name}"] if not idea.submitter.active else []

@@ -26,7 +26,12 @@ def stage_limits() -> dict[Stage, int]:
     return {stage: settings[name] for stage, name in STAGE_LIMITS.items()}
 
 
+def over_limit_at(limits: dict[Stage, int], now: datetime) -> list[ColumnElement[bool]]:
+    """Ideas that entered their stage longer ago than its limit, a condition per stage (each one index range)."""
+    return [and_(Idea.stage == stage, Idea.stage_changed_at < now - timedelta(days=days))
+            for stage, days in limits.items()]
+
+
 def over_limit(limits: dict[Stage, int], now: datetime) -> ColumnElement[bool]:
     """Ideas that entered their stage longer ago than its limit."""
-    return or_(*(and_(Idea.stage == stage, Idea.stage_changed_at < now - timedelta(days=days))
-                 for stage, days in limits.items()))
+    return or_(*over_limit_at(limits, now))

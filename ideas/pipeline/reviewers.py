@@ -22,7 +22,10 @@ def reviewed_by(actor_id: int):
 
 
 def reviewers_of(idea_ids: list[int]) -> dict[int, frozenset[int]]:
-    """For each idea, everybody who wrote part of its review: one query for a whole list."""
+    """For each idea, everybody who wrote part of its review: one query for a whole list (none for no ideas:
+    SQLite cannot tell an empty IN is empty, and read every review event to find so, 1.6 s at 2M events)."""
+    if not idea_ids:
+        return {}
     found: dict[int, set[int]] = {}
     for idea_id, actor_id in db.session.execute(
             select(AuditEvent.idea_id, AuditEvent.actor_id).distinct()
