@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 from bench.pages import SETTINGS, email_of  # noqa: E402
 from bench.seed import PASSWORD, people  # noqa: E402
 from ideas import create_app  # noqa: E402
-from ideas.board.cache import forget_all  # noqa: E402
+from ideas.remembered import forget_all  # noqa: E402
 from ideas.extensions import db  # noqa: E402
 
 

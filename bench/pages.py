@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.seed import PASSWORD, people, seed  # noqa: E402
 from ideas import create_app  # noqa: E402
-from ideas.board.cache import forget_all  # noqa: E402
+from ideas.remembered import forget_all  # noqa: E402
 from ideas.extensions import db  # noqa: E402
 
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgresql://127.0.0.1:5432/test")
@@ -175,7 +175,7 @@ def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple
         event.listen(engine, "before_cursor_execute", count)
         for _ in range(2):  # the fewer of two: the session's periodic last-seen update is not the page's
             sent.append(0)
-            forget_all()  # statements and CPU of a board built afresh, not one remembered (ideas/board/cache.py)
+            forget_all()  # statements and CPU of a board built afresh, not one remembered (ideas/remembered.py)
             status = clients[role].get(path).status_code
         event.remove(engine, "before_cursor_execute", count)
         if status != 200:

@@ -15,7 +15,7 @@ from hypothesis import settings
 
 from ideas import create_app
 from ideas.accounts import two_factor
-from ideas.board.cache import forget_all
+from ideas.remembered import forget_all
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user as create_user_op
 from ideas.config import TestConfig

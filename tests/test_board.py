@@ -12,7 +12,7 @@ from ideas.accounts.models import Role, Site
 from ideas.accounts.queries import all_sites
 from ideas.accounts.units import create_site, create_unit
 from ideas.board import queries
-from ideas.board.cache import forget_all
+from ideas.remembered import forget_all
 from ideas.board.forms import BoardFilterForm
 from ideas.board.queries import COUNT_CAP, PER_COLUMN, Column
 from ideas.clock import utcnow

@@ -6,7 +6,7 @@ from markupsafe import Markup
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites, names_with
 from ideas.board import queries
-from ideas.board.cache import remembered_board
+from ideas.remembered import remembered
 from ideas.board.forms import BoardFilterForm
 from ideas.board.queries import Scope, board, column_after, listing
 from ideas.pipeline.workflow import Stage
@@ -24,7 +24,7 @@ def _filter_form() -> tuple[BoardFilterForm, bool]:
 @login_required
 def index():
     """Every stage a column with its count (or the list), for what the user may see and picked."""
-    (filter_form, results), status = remembered_board(current_user, request.args, _board)
+    (filter_form, results), status = remembered(("board", current_user.id), request.args, _board)
     return _page(filter_form, results), status
 
 

@@ -15,7 +15,7 @@ from ideas.accounts.models import Unit
 from ideas.audit.chain import value_text
 from ideas.audit.models import AuditEvent, AuditValue, Side
 from ideas.database import db
-from ideas.pipeline.limits import over_limit, stage_limits
+from ideas.pipeline.limits import longest_waiting, over_limit, over_limit_at, stage_limits
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import CLOSED, RUNNING, Stage
 
@@ -119,7 +119,9 @@ def over_their_limit(scope: Scope, now: datetime) -> OverLimit:
     limits = stage_limits()
     where = and_(over_limit(limits, now), scope.ideas())
     found = dict(db.session.execute(select(Idea.stage, func.count(Idea.id)).where(where).group_by(Idea.stage)).all())
-    ideas = db.session.scalars(select(Idea).where(where).options(joinedload(Idea.unit).joinedload(Unit.site))
+    first = longest_waiting([and_(way, scope.ideas()) for way in over_limit_at(limits, now)], LISTED)
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(first))
+                               .options(joinedload(Idea.unit).joinedload(Unit.site))
                                .order_by(Idea.stage_changed_at, Idea.id).limit(LISTED))
     return OverLimit(limits, {stage: found.get(stage, 0) for stage in limits}, list(ideas))
 

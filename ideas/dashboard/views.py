@@ -6,7 +6,8 @@ reviews), and a count per unit and stage would tell them such an idea exists.
 import csv
 import io
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, render_template, request
+from markupsafe import Markup
 
 from ideas.accounts.models import Role
 from ideas.accounts.queries import all_sites
@@ -16,7 +17,8 @@ from ideas.dashboard.forms import DashboardFilterForm
 from ideas.dashboard.queries import Scope
 from ideas.dashboard.tables import TABLES
 from ideas.database import parse_int
-from ideas.web import render, role_required
+from ideas.remembered import remembered
+from ideas.web import role_required, wants_fragment
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 committee_or_admin = role_required(Role.COMMITTEE, Role.ADMIN)
@@ -33,13 +35,25 @@ def _filter() -> tuple[DashboardFilterForm, Scope | None]:
 @bp.get("")
 @committee_or_admin
 def index():
+    """Every figure for the filter; built once for each version of the data (the same for every member and
+    administrator: they all see every idea), as its figures read every idea."""
     form, scope = _filter()
     if scope is None:
-        return render("dashboard/index.html", "dashboard/_figures.html", form=form, tables=[], args={}), 422
+        return _page(form, _figures(form, [])), 422
     now = utcnow()
+    figures, _ = remembered(("dashboard",), request.args, lambda: (
+        _figures(form, [build(scope, now) for build in TABLES.values()]), 200))
+    return _page(form, figures)
+
+
+def _figures(form: DashboardFilterForm, tables: list) -> Markup:
     args = {name: value for name in ("site", "unit") if (value := form[name].data)}
-    return render("dashboard/index.html", "dashboard/_figures.html", form=form, args=args,
-                  tables=[build(scope, now) for build in TABLES.values()])
+    return Markup(render_template("dashboard/_figures.html", tables=tables, args=args))
+
+
+def _page(form: DashboardFilterForm, figures: Markup) -> str:
+    """The figures alone for an htmx swap, else the page around them."""
+    return figures if wants_fragment() else render_template("dashboard/index.html", form=form, figures=figures)
 
 
 @bp.get("/<name>.csv")
@@ -50,7 +64,7 @@ def table_csv(name: str):
         abort(404)
     form, scope = _filter()
     if scope is None:
-        return render("dashboard/index.html", "dashboard/_figures.html", form=form, tables=[], args={}), 422
+        return _page(form, _figures(form, [])), 422
     table = TABLES[name](scope, utcnow())
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import ColumnElement, func, select, union, union_all
+from sqlalchemy import ColumnElement, func, select, union
 from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import User
 from ideas.clock import utcnow
 from ideas.database import db
-from ideas.pipeline.limits import over_limit_at, stage_limits
+from ideas.pipeline.limits import longest_waiting, over_limit_at, stage_limits
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import CLOSED, MENTORED, Stage
 
@@ -44,16 +44,12 @@ def _rows(*ways: ColumnElement[bool]) -> tuple[list[Idea], int]:
 
     Each way is read on its own (an OR of them would make the database gather every match before sorting).
     """
-    def ids(way, limit: int, oldest_first: bool = True):
-        order = (Idea.stage_changed_at, Idea.id) if oldest_first else ()
-        return select(Idea.id).where(way).order_by(*order).limit(limit)
-
-    firsts = union_all(*(select(ids(way, SHOWN).subquery().c.id) for way in ways))
+    firsts = longest_waiting(ways, SHOWN)
     # Names and the active flag are all a list shows: the people's roles are not loaded.
     people = (joinedload(Idea.submitter).lazyload(User.role_rows), joinedload(Idea.mentor).lazyload(User.role_rows))
     ideas = db.session.scalars(select(Idea).where(Idea.id.in_(firsts)).options(*people)
                                .order_by(Idea.stage_changed_at, Idea.id).limit(SHOWN))
-    found = union(*(select(ids(way, COUNT_CAP + 1, oldest_first=False).subquery().c.id) for way in ways))
+    found = union(*(select(select(Idea.id).where(way).limit(COUNT_CAP + 1).subquery().c.id) for way in ways))
     total = db.session.scalar(select(func.count()).select_from(found.subquery()))
     return list(ideas), min(total, COUNT_CAP + 1)
 

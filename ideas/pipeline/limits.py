@@ -5,7 +5,7 @@ Shared by the administrator's home page and the dashboard; the conditions use th
 """
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, or_, select, union_all
 
 from ideas.pipeline.models import Idea
 from ideas.pipeline.workflow import Stage
@@ -35,3 +35,10 @@ def over_limit_at(limits: dict[Stage, int], now: datetime) -> list[ColumnElement
 def over_limit(limits: dict[Stage, int], now: datetime) -> ColumnElement[bool]:
     """Ideas that entered their stage longer ago than its limit."""
     return or_(*over_limit_at(limits, now))
+
+
+def longest_waiting(ways: list[ColumnElement[bool]], limit: int):
+    """The ids of up to `limit` ideas per way that entered their stage longest ago: each way read on its own, in
+    order off its index (an OR of them makes the database gather every match before it sorts)."""
+    return union_all(*(select(select(Idea.id).where(way).order_by(Idea.stage_changed_at, Idea.id).limit(limit)
+                              .subquery().c.id) for way in ways))

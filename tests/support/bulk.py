@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from ideas.accounts.models import Unit, User
 from ideas.accounts.units import create_site, create_unit
-from ideas.board.cache import forget_all
+from ideas.remembered import forget_all
 from ideas.clock import utcnow
 from ideas.committee.models import VotingRound
 from ideas.database import db

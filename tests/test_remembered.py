@@ -1,4 +1,4 @@
-"""The board remembered between changes (ideas/board/cache.py): a second look sends fewer statements and shows
+"""The board remembered between changes (ideas/remembered.py): a second look sends fewer statements and shows
 the same, any recorded change shows at once, each user keeps their own board, and an idea that opens to every
 mentor with time shows within the minute."""
 import re
@@ -77,3 +77,20 @@ def test_an_idea_opening_to_every_mentor_shows_within_the_minute(client, people)
         assert client.get("/board").status_code == 200 and idea.id not in shown(client)
     with time_machine.travel(opens + timedelta(seconds=61), tick=False):
         assert idea.id in shown(client)
+
+
+def test_the_dashboard_is_built_once_for_everyone_until_the_data_changes(app, people):
+    idea = make_idea(people["submitter"], Stage.SUBMITTED)
+    member, admin = app.test_client(), app.test_client()
+    sign_in_fully(member, people["committee"])
+    sign_in_fully(admin, people["admin"])
+    with time_machine.travel(utcnow(), tick=False):
+        first = member.get("/dashboard").get_data(as_text=True)
+        again = statements_of(lambda: admin.get("/dashboard"))  # another user, the same figures: remembered
+        assert not [sql for sql in again if "FROM ideas" in sql]
+        apply_action(idea, people["mentor"], "start_review", idea.version)
+        db.session.commit()
+        changed = statements_of(lambda: member.get("/dashboard"))
+        assert [sql for sql in changed if "FROM ideas" in sql]  # a change: built again
+    figures = re.search(r'<div id="figures">(.*)</div>', first, re.S)
+    assert figures and "Submitted" in figures.group(1)
