@@ -63,7 +63,11 @@ def mentor_queue(mentor: User, limit: int = QUEUE_LENGTH) -> MentorQueue:
     held = list(db.session.scalars(
         select(Idea).where(Idea.mentor_id == mentor.id, Idea.stage.in_((Stage.MENTOR_REVIEW, Stage.REVISION)))
         .options(joinedload(Idea.submitter)).order_by(Idea.stage_changed_at, Idea.id).limit(limit)))
-    return MentorQueue(waiting(True, paired_with(mentor)), waiting(False, not_(paired_with(mentor))),
+    # The mentor's own mentees' ideas, found from the mentees' side (a few): read newest-submitted-first through
+    # every submitted idea instead, they cost 10 ms at 100,000 ideas.
+    mentees = select(Idea.id).where(Idea.stage == Stage.SUBMITTED, paired_with(mentor)).cte("mentees_waiting")
+    return MentorQueue(waiting(True, Idea.id.in_(select(mentees.prefix_with("MATERIALIZED").c.id))),
+                       waiting(False, not_(paired_with(mentor))),
                        _in_progress(held, now))
 
 
