@@ -12,7 +12,9 @@ from sqlalchemy import select
 from ideas.accounts.models import Role
 from ideas.accounts.units import create_site, create_unit
 from ideas.audit.models import AuditEvent
+from ideas.charts.signals import Signal
 from ideas.clock import utcnow
+from ideas.dashboard.pilots import summarised
 from ideas.dashboard.queries import FUNNEL, Scope, funnel, median_days, over_their_limit, stage_counts, throughput
 from ideas.database import db
 from ideas.pilots.chart_data import measure_chart
@@ -222,7 +224,20 @@ def test_a_pilot_shows_its_hold_and_its_measures_latest_signals_as_its_chart_rea
     response = client.get("/dashboard/pilots.csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     chart = measure_chart(balancing_measure(idea))
-    expected = "; ".join(s.text for s in (chart.control or chart.run).phases[-1].signals)
+    signals = (chart.control or chart.run).phases[-1].signals
+    kinds = list(dict.fromkeys((s.rule, s.kind) for s in signals))
     [row] = [r for r in rows if r["Measure"] == chart.measure.name]
-    assert expected and row["Latest signals"] == expected
+    sentences = row["Latest signals"].split("; ")
+    assert signals and len(sentences) == len(kinds)  # one sentence a rule and direction, the latest finding in it
+    for (rule, kind), sentence in zip(kinds, sentences, strict=True):
+        same = [s for s in signals if (s.rule, s.kind) == (rule, kind)]
+        assert sentence.startswith(same[-1].text)
+        assert sentence.endswith(f"(and {len(same) - 1} more like it)") == (len(same) > 1)
     assert row["Safety hold"] == "On safety hold" and row["Observations"] == "7" and row["Idea"] == str(idea.id)
+
+
+def test_many_points_beyond_the_limits_read_as_one_sentence():
+    beyond = [Signal("beyond_limits", "below", (n,), f"beyond the limits: point {n}") for n in (3, 5, 8)]
+    shift = Signal("shift", "above", (1, 2, 3, 4, 5, 6), "a shift above the centre line")
+    assert summarised([*beyond, shift]) == ("beyond the limits: point 8 (and 2 more like it)",
+                                            "a shift above the centre line")

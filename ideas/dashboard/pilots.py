@@ -18,7 +18,7 @@ from ideas.review.models import Measure
 class MeasureSignals:
     measure: Measure
     points: int
-    signals: tuple[str, ...]  # the latest phase's signals, in words
+    signals: tuple[str, ...]  # the latest phase's signals, in words: each rule's latest, and how many more
     problem: str | None  # data the chart engine refused
 
 
@@ -38,5 +38,15 @@ def pilot_signals(ideas: list[Idea]) -> list[PilotSignals]:
         analysis = chart.control or chart.run
         latest = analysis.phases[-1].signals if analysis else ()
         by_idea.setdefault(measure.idea_id, []).append(
-            MeasureSignals(measure, len(chart.observations), tuple(s.text for s in latest), chart.problem))
+            MeasureSignals(measure, len(chart.observations), summarised(latest), chart.problem))
     return [PilotSignals(idea, by_idea.get(idea.id, [])) for idea in ideas]
+
+
+def summarised(signals) -> tuple[str, ...]:
+    """One sentence a rule and direction: its latest finding, and how many more like it (a table cell listing
+    every point beyond the limits ran to 2,500 px on a phone; the chart page lists them all)."""
+    found: dict[tuple[str, str], list] = {}
+    for signal in signals:
+        found.setdefault((signal.rule, signal.kind), []).append(signal)
+    return tuple(same[-1].text + (f" (and {len(same) - 1} more like it)" if len(same) > 1 else "")
+                 for same in found.values())
