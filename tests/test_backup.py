@@ -8,10 +8,13 @@ import time
 from pathlib import Path
 
 import pytest
+from psycopg.conninfo import conninfo_to_dict
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 from ideas.accounts.models import Role
 from ideas.accounts.operations import create_user
+from ideas.backup.databases import conninfo
 from ideas.extensions import db
 from ideas.pipeline.workflow import Stage
 from tests.conftest import make_app
@@ -171,3 +174,12 @@ def test_a_backup_taken_while_the_app_writes_restores_to_a_clean_chain(app, runn
     assert run(target, "restore", str(path)).exit_code == 0
     verified = run(target, "audit", "verify")
     assert verified.exit_code == 0, verified.output
+
+
+def test_a_urls_connection_options_reach_pg_dump_whole():
+    """`options=-c statement_timeout=0` in DATABASE_URL: pg_dump got "-c+statement_timeout=0" from the URL form."""
+    url = make_url("postgresql+psycopg://ward:secret@db.example:5433/ideas?options=-c%20statement_timeout%3D0"
+                   "&sslmode=require")
+    assert conninfo_to_dict(conninfo(url)) == {"host": "db.example", "port": "5433", "dbname": "ideas",
+                                               "user": "ward", "options": "-c statement_timeout=0",
+                                               "sslmode": "require"}  # and no password

@@ -10,8 +10,9 @@ import subprocess
 from contextlib import closing
 from pathlib import Path
 
+from psycopg.conninfo import make_conninfo
 from sqlalchemy import Engine, exists, inspect, select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from ideas.database import db
 
@@ -63,13 +64,20 @@ def _sqlite_path(engine: Engine) -> str:
     return path
 
 
+def conninfo(url: URL) -> str:
+    """The database URL as libpq keywords, its query options (`options=-c …`, `sslmode`) included whole: as a URL,
+    libpq read a space in `options` back as "+" and pg_dump failed. No password: that goes in the environment."""
+    given = {"host": url.host, "port": url.port, "dbname": url.database, "user": url.username, **url.query}
+    return make_conninfo(**{key: value for key, value in given.items() if value is not None})
+
+
 def _run(tool: str, *arguments: str, engine: Engine) -> None:
     if shutil.which(tool) is None:
         raise ToolFailed(f"{tool} is not installed (Debian: apt-get install postgresql-client)")
     url = make_url(engine.url)
     # The password travels in the environment, never on a command line others can read.
     env = {**os.environ, **({"PGPASSWORD": url.password} if url.password else {})}
-    conninfo = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    finished = subprocess.run([tool, f"--dbname={conninfo}", *arguments], env=env, capture_output=True, text=True)
+    finished = subprocess.run([tool, f"--dbname={conninfo(url)}", *arguments], env=env, capture_output=True,
+                              text=True)
     if finished.returncode != 0:
         raise ToolFailed(f"{tool} failed: {finished.stderr.strip()[-2000:]}")
