@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import ColumnElement, func, select, union
+from sqlalchemy import ColumnElement, func, or_, select, union
 from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import User
@@ -66,17 +66,26 @@ def over_their_limit() -> Stuck:
                  total, url_for("dashboard.index", _anchor="over-limit"))
 
 
+def _few(name: str, *where: ColumnElement[bool]) -> ColumnElement[bool]:
+    """Ideas that `where` picks, found first off their own index (they are few) and only then put in waiting order:
+    asked for in waiting order, PostgreSQL's planner walked every idea by its stage date hoping to meet them early
+    (25–32 ms at 100,000 ideas to find none)."""
+    found = select(Idea.id).where(*where).cte(name).prefix_with("MATERIALIZED")
+    return Idea.id.in_(select(found.c.id))
+
+
 def without_a_mentor() -> Stuck:
-    ideas, total = _rows(Idea.stage.in_(MENTORED) & Idea.mentor_id.is_(None))
+    ideas, total = _rows(_few("without_a_mentor", Idea.stage.in_(MENTORED), Idea.mentor_id.is_(None)))
     return Stuck("Without a mentor", "Its mentor left and nobody took it over: assign one on the idea's page.",
                  [(i, f"{i.stage.label}, {_days(i)} days") for i in ideas], total)
 
 
 def orphaned_by_a_leaver() -> Stuck:
     """Open ideas whose submitter or mentor was deactivated: read from the leavers' side (few), not the ideas'."""
-    open_work = Idea.stage.not_in(CLOSED | {Stage.DRAFT})
-    leavers = select(User.id).where(User.active.is_(False))
-    ideas, total = _rows(open_work & Idea.submitter_id.in_(leavers), open_work & Idea.mentor_id.in_(leavers))
+    leavers = list(db.session.scalars(select(User.id).where(User.active.is_(False))))
+    ideas, total = _rows(_few("orphaned", Idea.stage.not_in(CLOSED | {Stage.DRAFT}),
+                              or_(Idea.submitter_id.in_(leavers), Idea.mentor_id.in_(leavers)))) \
+        if leavers else ([], 0)
     notes = []
     for idea in ideas:
         gone = [f"submitter {idea.submitter.name}"] if not idea.submitter.active else []
