@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import ColumnElement, func, or_, select, union
+from sqlalchemy import ColumnElement, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import User
@@ -42,14 +42,15 @@ class Stuck:
 def _rows(*ways: ColumnElement[bool]) -> tuple[list[Idea], int]:
     """The longest-waiting ideas any of the `ways` picks, and how many there are up to COUNT_CAP + 1 (two queries).
 
-    Each way is read on its own (an OR of them would make the database gather every match before sorting).
+    Each way is read on its own (an OR of them would make the database gather every match before sorting); the
+    ways pick apart (a stage each, or one way), so their counts add up.
     """
     firsts = longest_waiting(ways, SHOWN)
     # Names and the active flag are all a list shows: the people's roles are not loaded.
     people = (joinedload(Idea.submitter).lazyload(User.role_rows), joinedload(Idea.mentor).lazyload(User.role_rows))
     ideas = db.session.scalars(select(Idea).where(Idea.id.in_(firsts)).options(*people)
                                .order_by(Idea.stage_changed_at, Idea.id).limit(SHOWN))
-    found = union(*(select(select(Idea.id).where(way).limit(COUNT_CAP + 1).subquery().c.id) for way in ways))
+    found = union_all(*(select(select(Idea.id).where(way).limit(COUNT_CAP + 1).subquery().c.id) for way in ways))
     total = db.session.scalar(select(func.count()).select_from(found.subquery()))
     return list(ideas), min(total, COUNT_CAP + 1)
 

@@ -5,7 +5,7 @@ combination): lists filter with `visible_ideas`, pages ask `can_see` of one idea
 """
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true, union
 
 from ideas.accounts.models import MentorPairing, User
 from ideas.clock import utcnow
@@ -22,8 +22,13 @@ def named_as(user: User, status: CoAuthorStatus) -> ColumnElement[bool]:
 
 
 def written_by(user: User) -> ColumnElement[bool]:
-    """The user's own ideas: as submitter, or as a co-author who accepted."""
-    return or_(Idea.submitter_id == user.id, named_as(user, CoAuthorStatus.ACCEPTED))
+    """The user's own ideas: as submitter, or as a co-author who accepted.
+
+    As one set of ids from the submitter index and the co-author rows: written as an OR of the two, PostgreSQL
+    read every idea to find a mentee's few (18 ms at 100,000 ideas)."""
+    return Idea.id.in_(union(select(Idea.id).where(Idea.submitter_id == user.id),
+                             select(CoAuthor.idea_id).where(CoAuthor.user_id == user.id,
+                                                            CoAuthor.status == CoAuthorStatus.ACCEPTED)))
 
 
 def _open_pairings():
