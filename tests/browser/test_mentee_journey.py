@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import update
 
 from ideas.accounts.models import Role, UserSession
@@ -103,6 +104,7 @@ def test_mentee_writes_is_interrupted_submits_and_withdraws(app, new_page, creat
     page.get_by_role("button", name="Withdraw").click()
     page.get_by_role("button", name="Withdraw").click()
     page.locator(".field-error", has_text="Say why you are withdrawing the idea.").wait_for()
+    expect(page.locator(".error-summary")).to_be_focused()  # where a refusal puts focus: type only after it lands
     page.get_by_label("Reason").fill("The hospital already sends text reminders.")
     tab.screenshot(f"journey-{label}-7-withdraw")
     page.get_by_role("button", name="Withdraw").click()

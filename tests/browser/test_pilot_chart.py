@@ -4,6 +4,7 @@ violation. Screenshots go to test-artifacts/."""
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from ideas.accounts.models import Role
@@ -76,6 +77,8 @@ def test_the_team_reads_the_chart_marks_a_phase_and_chooses_making_data_count(ne
     page.get_by_label("Frozen baseline").fill("1")
     page.get_by_role("button", name="Save chart settings").click()
     page.locator(".field-error", has_text="give a whole number of points from 2 to 12").wait_for()
+    # The swap settles by moving focus to the error summary (static/js/app.js): typing before then lost the keys.
+    expect(page.locator(".error-summary")).to_be_focused()
     assert page.get_by_label("Frozen baseline").input_value() == "1"
     page.get_by_label("Frozen baseline").fill("")
     page.get_by_role("button", name="Save chart settings").click()
