@@ -12,10 +12,6 @@
   var submitting = false; // a full post (Save draft, Submit) is on its way: no more autosaves
   var held = false; // a full post held back until the autosave in progress is done…
   var heldButton = null; // …and the button that sent it
-  // A new idea's first autosave creates the draft; another sent before its id is back would create a second
-  // (seen on a slow server: two fields left in the same second). It waits, and goes once the id is in the form.
-  var creating = false;
-  var owed = false;
 
   function key(id) {
     return PREFIX + (id === undefined ? form.elements.idea_id.value || "new" : id);
@@ -132,14 +128,6 @@
       event.preventDefault();
       return;
     }
-    if (!form.elements.idea_id.value) {
-      if (creating) {
-        event.preventDefault();
-        owed = true;
-        return;
-      }
-      creating = true;
-    }
     inFlight = snapshot();
   });
   form.addEventListener("htmx:afterRequest", function (event) {
@@ -147,22 +135,9 @@
       return;
     }
     inFlight = null;
-    if (!event.detail.successful) {
-      creating = false; // no draft made: the next autosave tries again
-    }
     if (held) {
       held = false;
       form.requestSubmit(heldButton || undefined); // now with the version that autosave got back
-    }
-  });
-  // The draft's id has been swapped into the form (out of band): the autosave that waited for it goes now.
-  document.addEventListener("htmx:afterSettle", function () {
-    if (creating && form.elements.idea_id.value) {
-      creating = false;
-      if (owed) {
-        owed = false;
-        htmx.trigger(form, "change");
-      }
     }
   });
   // The server says the draft is saved: forget the copy, unless more was typed meanwhile.
