@@ -210,7 +210,7 @@ def test_first_autosave_creates_the_draft_then_saves_it(client, people):
     assert f'id="idea_id" name="idea_id" value="{idea.id}" hx-swap-oob="true"' in html
     assert 'id="version" name="version" value="1" hx-swap-oob="true"' in html
     assert first.headers["HX-Replace-Url"] == f"/ideas/{idea.id}/edit"
-    assert first.headers["HX-Trigger"] == "draftSaved"
+    assert first.headers["HX-Trigger-After-Swap"] == "draftSaved"  # once the new version is in the form
     assert "HX-Request" in first.headers["Vary"]
 
     second = client.post("/ideas/autosave", headers=HTMX, data={
@@ -241,7 +241,7 @@ def test_autosave_refusal_is_shown_and_saves_nothing(client, people, fields, sta
     response = client.post("/ideas/autosave", headers=HTMX, data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == status and "Not saved." in html and message in html
-    assert "hx-swap-oob" not in html and "HX-Trigger" not in response.headers
+    assert "hx-swap-oob" not in html and "HX-Trigger-After-Swap" not in response.headers
     db.session.expire_all()
     assert idea.version == 1
 

@@ -159,7 +159,10 @@ def autosave():
         db.session.rollback()
         # app.js has htmx swap a 422 or 409, so the message shows; a 403 never comes from the page
         return render_template("pipeline/_autosave.html", idea=idea, refusal=refusal), refusal.status
-    headers = {"HX-Trigger": "draftSaved"}  # draft.js then forgets its copy of the text
+    # draft.js then forgets its copy of the text, or keeps what was typed meanwhile with the version just saved:
+    # after the swap, which brings that version in (told before it, the copy kept the old one, and after an
+    # interruption the text looked saved by someone else).
+    headers = {"HX-Trigger-After-Swap": "draftSaved"}
     if changes.get("created"):
         headers["HX-Replace-Url"] = url_for("pipeline.edit", idea_id=idea.id)
     return render_template("pipeline/_autosave.html", idea=idea, refusal=None), 200, headers
