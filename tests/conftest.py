@@ -27,9 +27,11 @@ from tests.support.databases import (
     is_postgres,
     postgres_reachable,
 )
+from tests.support.compiled_once import TEMPLATES, compile_once
 
 PASSWORD = "correct horse battery staple"
 
+compile_once()
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None, print_blob=True)
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.load_profile("ci" if in_ci() else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -104,11 +106,13 @@ class IsolatedClient(FlaskClient):
 
 
 def make_app(url: str, tmp_path: Path, **overrides):
-    return create_app(TestConfig, {
+    app = create_app(TestConfig, {
         "SQLALCHEMY_DATABASE_URI": url,
         "AUDIT_CHECKPOINT_PATH": str(tmp_path / "audit-checkpoint.json"),
         **overrides,
     })
+    app.jinja_env.bytecode_cache = TEMPLATES  # compiled by the first test that renders each (compiled_once.py)
+    return app
 
 
 @pytest.fixture
