@@ -15,11 +15,12 @@ from ideas.audit.models import AuditEvent
 from ideas.charts.signals import Signal
 from ideas.clock import utcnow
 from ideas.dashboard.pilots import summarised
-from ideas.dashboard.queries import FUNNEL, Scope, funnel, median_days, over_their_limit, stage_counts, throughput
+from ideas.dashboard.queries import (FUNNEL, PILOTS_LISTED, Scope, funnel, median_days, over_their_limit,
+                                     running_pilots, stage_counts, throughput)
 from ideas.database import db
 from ideas.pilots.chart_data import measure_chart
 from ideas.pipeline.models import Idea
-from ideas.pipeline.workflow import CLOSED, Stage
+from ideas.pipeline.workflow import CLOSED, RUNNING, Stage
 from tests.support.bulk import bulk_ideas, bulk_spread
 from tests.support.holds import balancing_measure, observe, trip_stop_rule
 from tests.support.ideas import a_unit, idea_events, make_idea
@@ -83,6 +84,18 @@ def test_over_the_limit_counts_equal_the_rows(app, pipeline):
         expected = sum(1 for i in _ideas() if i.stage == stage and now - i.stage_changed_at > timedelta(days=limit))
         assert over.counts[stage] == expected, stage
     assert over.total > 0 and len(over.ideas) == min(over.total, 50)
+
+
+def test_the_pilots_listed_are_those_on_hold_then_the_latest_changed_of_all_running_ideas(app, people):
+    bulk_ideas(60, [people["submitter"]], people["mentor"])  # pilots (a third on hold), pilot reviews, scale-ups
+    running = [i for i in _ideas() if i.stage in RUNNING]
+    assert len(running) > PILOTS_LISTED and any(i.safety_hold for i in running)
+    expected = sorted(running, key=lambda i: (not i.safety_hold, -i.updated_at.timestamp(), -i.id))
+    listed, total = running_pilots(Scope())
+    assert [i.id for i in listed] == [i.id for i in expected[:PILOTS_LISTED]] and total == len(running)
+    unit = running[0].unit_id
+    listed, total = running_pilots(Scope(unit_id=unit + 1))
+    assert (listed, total) == ([], 0)
 
 
 def test_a_site_and_a_unit_filter_count_only_their_ideas(app, pipeline):

@@ -1,14 +1,15 @@
 """The dashboard's figures, each computed in SQL (GROUP BY, window functions) so the rows the page reads
 stay a handful however many ideas and audit events there are.
 
-Index use: counts per stage, median days and ideas over their limit read `ix_ideas_stage_stage_changed_at`;
+Index use: counts per stage, median days and ideas over their limit read `ix_ideas_stage_stage_changed_at`, the
+pilots listed `ix_ideas_stage_safety_hold_updated_at`;
 the funnel and throughput read the idea.transition events (`ix_audit_events_action`) and their stage
 values (the unique index on event, field and side); a site or unit filter reads `ix_ideas_unit_id`.
 """
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from ideas.accounts.models import Unit
@@ -80,26 +81,27 @@ def funnel(scope: Scope) -> list[tuple[Stage, int]]:
 def median_days(scope: Scope, now: datetime) -> list[tuple[Stage, int, float | None]]:
     """For each open stage: how many ideas are there and the median of their days there so far.
 
-    The median entry time is picked in SQL with window functions (the middle one or two rows per
-    stage), so at most two rows a stage come back: the median age is now less the median entry time.
+    Counted by one GROUP BY; then each stage's middle one or two entry times are read off
+    `ix_ideas_stage_stage_changed_at` at their offset (the database steps over the index entries before them
+    rather than reading and sorting every open idea), all stages in one statement. The median age is now less
+    the median entry time.
     """
-    ranked = (select(Idea.stage, Idea.stage_changed_at,
-                     func.row_number().over(partition_by=Idea.stage,
-                                            order_by=(Idea.stage_changed_at, Idea.id)).label("n"),
-                     func.count(Idea.id).over(partition_by=Idea.stage).label("total"))
-              .where(scope.ideas(), Idea.stage.not_in(CLOSED)).subquery())
-    middle = or_(ranked.c.n == (ranked.c.total + 1) // 2, ranked.c.n == ranked.c.total // 2 + 1)
-    found: dict[Stage, list] = {}
-    for stage, changed_at, total in db.session.execute(
-            select(ranked.c.stage, ranked.c.stage_changed_at, ranked.c.total).where(middle)):
-        found.setdefault(Stage(stage), [total]).append(changed_at)
+    counts = stage_counts(scope)
+    middles = [select(Idea.stage, Idea.stage_changed_at).where(Idea.stage == stage, scope.ideas())
+               .order_by(Idea.stage_changed_at, Idea.id).offset((counts[stage] - 1) // 2)
+               .limit(2 - counts[stage] % 2).subquery()
+               for stage in Stage if stage not in CLOSED and counts[stage]]
+    found: dict[Stage, list[datetime]] = {}
+    if middles:
+        for stage, changed_at in db.session.execute(union_all(*(select(middle.c.stage, middle.c.stage_changed_at)
+                                                                for middle in middles))):
+            found.setdefault(Stage(stage), []).append(changed_at)
     result = []
     for stage in Stage:
         if stage in CLOSED:
             continue
-        total, *middle_times = found.get(stage, [0])
-        ages = [(now - moment) / timedelta(days=1) for moment in middle_times]
-        result.append((stage, total, round(sum(ages) / len(ages), 1) if ages else None))
+        ages = [(now - moment) / timedelta(days=1) for moment in found.get(stage, [])]
+        result.append((stage, counts[stage], round(sum(ages) / len(ages), 1) if ages else None))
     return result
 
 
@@ -156,9 +158,14 @@ def throughput(scope: Scope, now: datetime) -> list[tuple[str, dict[Stage, int]]
 
 
 def running_pilots(scope: Scope) -> tuple[list[Idea], int]:
-    """Pilots running, reviewed or spreading: those on safety hold first, then the latest changed; and how many."""
-    where = and_(Idea.stage.in_(RUNNING), scope.ideas())
-    ideas = db.session.scalars(select(Idea).where(where).options(joinedload(Idea.unit).joinedload(Unit.site))
-                               .order_by(Idea.safety_hold.desc(), Idea.updated_at.desc(), Idea.id.desc())
-                               .limit(PILOTS_LISTED))
-    return list(ideas), db.session.scalar(select(func.count(Idea.id)).where(where))
+    """Pilots running, reviewed or spreading: those on safety hold first, then the latest changed; and how many.
+
+    Each stage's first PILOTS_LISTED are read in that order off `ix_ideas_stage_safety_hold_updated_at` (over
+    all three stages at once, the database would read and sort every one), then the first of those."""
+    order = (Idea.safety_hold.desc(), Idea.updated_at.desc(), Idea.id.desc())
+    first = union_all(*(select(select(Idea.id).where(Idea.stage == stage, scope.ideas()).order_by(*order)
+                               .limit(PILOTS_LISTED).subquery().c.id) for stage in RUNNING))
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(first))
+                               .options(joinedload(Idea.unit).joinedload(Unit.site))
+                               .order_by(*order).limit(PILOTS_LISTED))
+    return list(ideas), db.session.scalar(select(func.count(Idea.id)).where(Idea.stage.in_(RUNNING), scope.ideas()))

@@ -30,7 +30,7 @@ class TargetUnit(IdeaPart, db.Model):
     adopted_on: Mapped[date | None] = mapped_column(Date)  # a local date: the checks count from it
     notes: Mapped[str] = mapped_column(Text, default="")
     adaptations: Mapped[str] = mapped_column(Text, default="")  # what the unit changed to make it fit
-    sustainment_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sustainment_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # their home page
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(nullable=False)
@@ -47,7 +47,9 @@ class SustainmentCheck(IdeaPart, db.Model):
 
     __tablename__ = "sustainment_checks"
     __table_args__ = (UniqueConstraint("target_unit_id", "day"),
-                      Index("ix_sustainment_checks_due_on_answered_at", "due_on", "answered_at"))
+                      Index("ix_sustainment_checks_due_on_answered_at", "due_on", "answered_at"),
+                      # the open checks in the order home pages list them, whatever the number of ideas
+                      Index("ix_sustainment_checks_answered_at_due_on", "answered_at", "due_on", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id"), index=True)
