@@ -3,9 +3,9 @@
     .venv/bin/python bench/pages.py [--sizes 1000 100000] [--backends sqlite postgresql] [--seconds 6]
 
 For each database and size: a database seeded in bulk (kept for the next run, see --keep) (bench/seed.py, ~20 chained audit
-events per idea), the app under gunicorn (2 sync workers) on 127.0.0.1, and for each page in
-PAGES a load generator (threads in this process, a new connection per request as sync workers
-close them) for a fixed time. Statements per request are counted in-process with the test client
+events per idea), the app under gunicorn (2 sync workers) on 127.0.0.1, every size served at once, and for each page
+in PAGES a load generator (threads in this process, a new connection per request as sync workers close them) that
+loads each size in turn a second at a time, `--seconds` per size in all. Statements per request are counted in-process with the test client
 on the same database. Prints one Markdown table; add a page by adding a row to PAGES.
 """
 import argparse
@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
@@ -122,8 +123,8 @@ def sign_in(port: int, email: str) -> str:
     return "; ".join(c.split(";")[0] for c in response.headers.get_all("Set-Cookie"))
 
 
-def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> tuple[float, float, float, int]:
-    """(requests/s, p50 ms, p95 ms, status) of GET path for `seconds` from `concurrency` threads."""
+def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) -> tuple[list[float], float, set]:
+    """GET path for `seconds` from `concurrency` threads: each request's seconds, the time taken, the statuses."""
     times, statuses, stop = [], set(), time.perf_counter() + seconds
 
     def worker():
@@ -143,15 +144,12 @@ def load(port: int, path: str, cookie: str, seconds: float, concurrency: int) ->
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - began
-    quantiles = statistics.quantiles(times, n=20)
-    return len(times) / elapsed, statistics.median(times) * 1000, quantiles[18] * 1000, max(statuses)
+    return times, time.perf_counter() - began, statuses
 
 
-def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple[int, float] | None]:
-    """Per page: the SQL statements one request sends, and the CPU time a request takes in this process
-    (test client, the same database). CPU time, unlike requests/s, does not depend on what else the machine
-    is running. None for a page that does not answer 200.
+def in_process(app, who: dict, pages: list) -> tuple[dict[str, int | None], dict]:
+    """Per page: the SQL statements one request sends in this process (test client, the same database), None for a
+    page that does not answer 200; and a signed-in test client per role, for `cpu_ms`.
 
     Requests run outside any app context of ours, so each has its own `g` (and signed-in user). The board is
     built afresh for each (its remembered copy forgotten first); the load under gunicorn then measures what
@@ -178,63 +176,109 @@ def in_process(app, who: dict, pages: list, repeat: int = 20) -> dict[str, tuple
             forget_all()  # statements and CPU of a board built afresh, not one remembered (ideas/remembered.py)
             status = clients[role].get(path).status_code
         event.remove(engine, "before_cursor_execute", count)
-        if status != 200:
-            found[label] = None
-            continue
-        began = time.process_time()
-        for _ in range(repeat):
-            forget_all()
-            clients[role].get(path)
-        found[label] = (min(sent), (time.process_time() - began) / repeat * 1000)
+        found[label] = min(sent) if status == 200 else None
     engine.dispose()
-    return found
+    return found, clients
+
+
+def cpu_ms(servers: list, index: int, role: str, turns: int = 5, repeat: int = 4) -> dict[int, float]:
+    """Per size, the CPU time one request of the page takes in this process, built afresh (not remembered): the sizes
+    in turn, `repeat` requests at a time, as the load is taken."""
+    spent = dict.fromkeys((served.size for served in servers), 0.0)
+    for turn in range(turns):
+        for served in servers[::-1] if turn % 2 else servers:
+            began = time.process_time()
+            for _ in range(repeat):
+                forget_all()
+                served.clients[role].get(served.pages[index][2])
+            spent[served.size] += time.process_time() - began
+    return {size: seconds / (turns * repeat) * 1000 for size, seconds in spent.items()}
 
 
 def email_of(who: dict, role: str) -> str:
     return f"{role}{who[role][0]}@bench.example"
 
 
-def run(backend: str, size: int, seconds: float, concurrency: int, keep: str) -> list[dict]:
+@dataclass
+class Served:
+    """One size's database served by gunicorn, its pages, and what each page costs in-process."""
+
+    size: int
+    port: int
+    server: subprocess.Popen
+    pages: list
+    counted: dict
+    clients: dict
+    cookies: dict = field(default_factory=dict)
+
+
+def serve(backend: str, size: int, keep: str, tmp: str) -> Served:
+    """Seed (or keep) this size's database, count each page's statements in-process, start gunicorn, sign in."""
+    Path(tmp).mkdir()
+    url, kept = database(backend, size, keep)
+    began = time.perf_counter()
+    if not kept:
+        seed(create_app(overrides={**SETTINGS, "SQLALCHEMY_DATABASE_URI": url,
+                                   "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}), size)
+        url = seeded(url)
+    settings = {**SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}
+    app = create_app(overrides={**settings, "SESSION_COOKIE_SECURE": False})
+    who = people()
+    with app.app_context():
+        upgrade()  # a kept database gets this branch's newer migrations (indexes)
+        db.engine.dispose()
+    print(f"# {backend}, {size} ideas: {'kept' if kept else 'seeded'} in {time.perf_counter() - began:.0f} s",
+          file=sys.stderr)
+    deep, idea = size // 20, _an_idea_at_pilot(app)
+    pages = [(label, role, path.format(deep=deep, idea=idea)) for label, role, path in PAGES]
+    counted, clients = in_process(app, who, pages)
+    port = free_port()
+    env = {**os.environ, **{k: v for k, v in settings.items() if k != "SQLALCHEMY_DATABASE_URI"},
+           "DATABASE_URL": url, "IDEAS_INSTANCE_PATH": tmp}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+                               "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+    served = Served(size, port, server, [page for page in pages if counted[page[0]] is not None], counted, clients)
+    _wait_for(port)
+    served.cookies = {role: sign_in(port, email_of(who, role)) for role in {page[1] for page in served.pages}}
+    return served
+
+
+def run(backend: str, sizes: list[int], seconds: float, concurrency: int, keep: str) -> list[dict]:
+    """Every size served at once, and each page loaded on each size in turn, a second at a time (`seconds` in all
+    per size, the order alternating): whatever else slows the machine for a moment slows every size alike, so the
+    change from one size to the next is measured fairly on a machine shared with others."""
     with tempfile.TemporaryDirectory() as tmp:
-        url, kept = database(backend, size, keep)
-        began = time.perf_counter()
-        if not kept:
-            seed(create_app(overrides={**SETTINGS, "SQLALCHEMY_DATABASE_URI": url,
-                                       "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}), size)
-            url = seeded(url)
-        settings = {**SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_PATH": f"{tmp}/checkpoint.json"}
-        app = create_app(overrides={**settings, "SESSION_COOKIE_SECURE": False})
-        who = people()
-        with app.app_context():
-            upgrade()  # a kept database gets this branch's newer migrations (indexes)
-            db.engine.dispose()
-        print(f"# {backend}, {size} ideas: {'kept' if kept else 'seeded'} in {time.perf_counter() - began:.0f} s",
-              file=sys.stderr)
-        deep, idea = size // 20, _an_idea_at_pilot(app)
-        pages = [(label, role, path.format(deep=deep, idea=idea)) for label, role, path in PAGES]
-        counted = in_process(app, who, pages)
-        pages = [page for page in pages if counted[page[0]] is not None]
-        port = free_port()
-        env = {**os.environ, **{k: v for k, v in settings.items() if k != "SQLALCHEMY_DATABASE_URI"},
-               "DATABASE_URL": url, "IDEAS_INSTANCE_PATH": tmp}
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                                   "--log-level", "warning", "wsgi:app"], cwd=ROOT, env=env)
+        servers = []
         try:
-            _wait_for(port)
-            cookies = {role: sign_in(port, email_of(who, role)) for role in {p[1] for p in pages}}
+            for size in sizes:
+                servers.append(serve(backend, size, keep, f"{tmp}/{size}"))
             rows = []
-            for label, role, path in pages:
-                load(port, path, cookies[role], 1, concurrency)  # warm both workers' caches
-                rate, p50, p95, status = load(port, path, cookies[role], seconds, concurrency)
-                statements, cpu = counted[label]
-                rows.append({"backend": backend, "size": size, "page": label, "rate": rate, "p50": p50, "p95": p95,
-                             "statements": statements, "cpu": cpu, "status": status})
-                print(f"{backend:10} {size:>7} {label:24} {rate:7.1f}/s p50 {p50:6.1f} ms p95 {p95:6.1f} ms "
-                      f"{statements:3} statements, {cpu:5.1f} ms CPU ({status})", file=sys.stderr)
+            for index, (label, role, path) in enumerate(servers[0].pages):
+                found = {served.size: ([], 0.0, set()) for served in servers}
+                for served in servers:
+                    load(served.port, served.pages[index][2], served.cookies[role], 1, concurrency)  # warm caches
+                for turn in range(max(round(seconds), 1)):
+                    for served in servers[::-1] if turn % 2 else servers:
+                        times, elapsed, statuses = load(served.port, served.pages[index][2], served.cookies[role],
+                                                        1, concurrency)
+                        found[served.size][0].extend(times)
+                        found[served.size] = (found[served.size][0], found[served.size][1] + elapsed,
+                                              found[served.size][2] | statuses)
+                cpu = cpu_ms(servers, index, role)
+                for served in servers:
+                    times, elapsed, statuses = found[served.size]
+                    statements = served.counted[label]
+                    rate, p50 = len(times) / elapsed, statistics.median(times) * 1000
+                    p95 = statistics.quantiles(times, n=20)[18] * 1000
+                    rows.append({"backend": backend, "size": served.size, "page": label, "rate": rate, "p50": p50,
+                                 "p95": p95, "statements": statements, "cpu": cpu[served.size], "status": max(statuses)})
+                    print(f"{backend:10} {served.size:>7} {label:26} {rate:7.1f}/s p50 {p50:6.1f} ms p95 {p95:6.1f} "
+                          f"ms {statements:3} statements, {cpu[served.size]:5.1f} ms CPU ({max(statuses)})", file=sys.stderr)
             return rows
         finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait()
+            for served in servers:
+                served.server.send_signal(signal.SIGTERM)
+                served.server.wait()
 
 
 def _an_idea_at_pilot(app) -> int:
@@ -291,8 +335,8 @@ def main() -> None:
     if arguments.only:
         PAGES[:] = [page for page in PAGES if page[0] in arguments.only]
     Path(arguments.keep).mkdir(parents=True, exist_ok=True)
-    rows = [row for backend in arguments.backends for size in arguments.sizes
-            for row in run(backend, size, arguments.seconds, arguments.concurrency, arguments.keep)]
+    rows = [row for backend in arguments.backends
+            for row in run(backend, arguments.sizes, arguments.seconds, arguments.concurrency, arguments.keep)]
     print(table(rows, arguments.sizes))
 
 

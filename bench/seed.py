@@ -26,6 +26,11 @@ from ideas.review.risk import band
 PASSWORD = "benchmark password 1"
 SITES, UNITS_PER_SITE, MENTEES, MENTORS, COMMITTEE = 3, 10, 2000, 60, 8
 BATCH = 5000
+# The bench's signed-in users (the first of each role) hold the same work at every size, so a page listing a user's
+# own work shows as much at 1,000 ideas as at 100,000 and the bench measures what the rest of the data costs it: the
+# first OWN ideas are by the first mentee (the first five) and seven more mentees, all paired with the first mentor,
+# who is the mentor of those ideas and of no others. The other ideas go to the other people at random.
+OWN, OWN_BY_MENTEE, OWN_MENTEES = 30, 5, 8
 WORDS = ("falls night checklist handover medication round delays discharge pressure ulcer hydration sepsis "
          "screening bed alarm catheter infection hand hygiene pain score mouth care delirium nutrition "
          "wristband allergy insulin escalation early warning transfer porter theatre list").split()
@@ -100,12 +105,28 @@ def _accounts(connection, who: dict, now: datetime) -> None:
             roles.append({"user_id": n, "role": role})
     bulk(connection, User.__table__, users)
     bulk(connection, UserRole.__table__, roles)
-    mentors = who["mentor"]
-    bulk(connection, MentorPairing.__table__, [  # four mentees in five have a mentor
-        {"id": i + 1, "mentee_id": n, "mentor_id": mentors[i % len(mentors)], "created_at": now}
-        for i, n in enumerate(who["mentee"]) if i % 5])
+    bulk(connection, MentorPairing.__table__, [
+        {"id": i + 1, "mentee_id": n, "mentor_id": _mentor_of(who, i), "created_at": now}
+        for i, n in enumerate(who["mentee"]) if _mentor_of(who, i)])
     _advance_sequences(connection, {"sites": SITES, "units": SITES * UNITS_PER_SITE, "users": len(users),
                                     "mentor_pairings": len(who["mentee"])})
+
+
+def _mentor_of(who: dict, index: int) -> int | None:
+    """The first mentor has the first OWN_MENTEES mentees; of the others four in five have one of the other mentors."""
+    if index < OWN_MENTEES:
+        return who["mentor"][0]
+    return who["mentor"][1 + index % (len(who["mentor"]) - 1)] if index % 5 else None
+
+
+def _owners(rng: random.Random, who: dict, n: int) -> tuple[int, int]:
+    """The submitter and the mentor (if reviewed) of the nth idea: the bench users' own for the first OWN."""
+    mentees, mentors = who["mentee"], who["mentor"]
+    if n <= OWN_BY_MENTEE:
+        return mentees[0], mentors[0]
+    if n <= OWN:
+        return mentees[1 + (n - OWN_BY_MENTEE - 1) % (OWN_MENTEES - 1)], mentors[0]
+    return rng.choice(mentees[OWN_MENTEES:]), rng.choice(mentors[1:])
 
 
 def _ideas(connection, rng: random.Random, who: dict, count: int, now: datetime) -> None:
@@ -116,6 +137,7 @@ def _ideas(connection, rng: random.Random, who: dict, count: int, now: datetime)
         created = now - timedelta(days=365) + timedelta(seconds=n * 365 * 86400 // count)
         changed = min(now, created + timedelta(days=rng.randint(0, 40)))
         words = rng.sample(WORDS, 6)
+        submitter, mentor = _owners(rng, who, n)
         assessed = [{"idea_id": n, "description": "A patient could be harmed.", "severity": rng.randint(1, 5),
                      "likelihood": rng.randint(1, 5), "mitigation": "Train staff.", "owner": "Ward manager",
                      "created_at": changed} for _ in range(rng.randint(1, 2))] if stage in ASSESSED else []
@@ -125,8 +147,8 @@ def _ideas(connection, rng: random.Random, who: dict, count: int, now: datetime)
                      "problem": f"On the ward the {words[3]} and {words[4]} go wrong at {words[5]} time.",
                      "proposed_change": "Try a simple change for a month.", "expected_benefit": "Safer care.",
                      "category": rng.choice(list(Category)), "unit_id": rng.randint(1, SITES * UNITS_PER_SITE),
-                     "evidence": "", "resources": "", "submitter_id": rng.choice(who["mentee"]),
-                     "mentor_id": rng.choice(who["mentor"]) if stage in REVIEWED else None, "stage": stage,
+                     "evidence": "", "resources": "", "submitter_id": submitter,
+                     "mentor_id": mentor if stage in REVIEWED else None, "stage": stage,
                      "stage_changed_at": changed, "submitted_at": None if stage == Stage.DRAFT else created,
                      "created_at": created, "updated_at": changed, "safety_hold": False,
                      "risk_band": band(worst) if worst else None, "version": 1})
