@@ -2,7 +2,7 @@
 stay a handful however many ideas and audit events there are.
 
 Index use: counts per stage, median days and ideas over their limit read `ix_ideas_stage_stage_changed_at`, the
-pilots listed `ix_ideas_stage_safety_hold_updated_at`;
+pilots listed `ix_ideas_on_safety_hold` and `ix_ideas_stage_updated_at`;
 the funnel and throughput read the idea.transition events (`ix_audit_events_action`) and their stage
 values (the unique index on event, field and side); a site or unit filter reads `ix_ideas_unit_id`.
 """
@@ -160,12 +160,19 @@ def throughput(scope: Scope, now: datetime) -> list[tuple[str, dict[Stage, int]]
 def running_pilots(scope: Scope) -> tuple[list[Idea], int]:
     """Pilots running, reviewed or spreading: those on safety hold first, then the latest changed; and how many.
 
-    Each stage's first PILOTS_LISTED are read in that order off `ix_ideas_stage_safety_hold_updated_at` (over
-    all three stages at once, the database would read and sort every one), then the first of those."""
-    order = (Idea.safety_hold.desc(), Idea.updated_at.desc(), Idea.id.desc())
-    first = union_all(*(select(select(Idea.id).where(Idea.stage == stage, scope.ideas()).order_by(*order)
-                               .limit(PILOTS_LISTED).subquery().c.id) for stage in RUNNING))
-    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(first))
+    The first PILOTS_LISTED are among those on hold (`ix_ideas_on_safety_hold`: a few) and each stage's latest
+    changed, read in that order off `ix_ideas_stage_updated_at` (over all three stages at once the database would
+    read and sort every one)."""
+    in_scope = and_(Idea.stage.in_(RUNNING), scope.ideas())
+    # "not at any other stage" rather than "at a running stage": offered a stage to search by, SQLite would walk
+    # every running idea for the few on hold instead of reading the partial index of those on hold
+    held = select(Idea.id).where(Idea.stage.not_in(set(Stage) - set(RUNNING)), scope.ideas(),
+                                 Idea.safety_hold.is_(True))
+    latest = (select(select(Idea.id).where(Idea.stage == stage, scope.ideas())
+                     .order_by(Idea.updated_at.desc(), Idea.id.desc()).limit(PILOTS_LISTED).subquery().c.id)
+              for stage in RUNNING)
+    ideas = db.session.scalars(select(Idea).where(Idea.id.in_(union_all(held, *latest)))
                                .options(joinedload(Idea.unit).joinedload(Unit.site))
-                               .order_by(*order).limit(PILOTS_LISTED))
-    return list(ideas), db.session.scalar(select(func.count(Idea.id)).where(Idea.stage.in_(RUNNING), scope.ideas()))
+                               .order_by(Idea.safety_hold.desc(), Idea.updated_at.desc(), Idea.id.desc())
+                               .limit(PILOTS_LISTED))
+    return list(ideas), db.session.scalar(select(func.count(Idea.id)).where(in_scope))

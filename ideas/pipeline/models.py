@@ -112,7 +112,7 @@ class Idea(Audited, db.Model):
         Index("ix_ideas_stage_unit_id_category", "stage", "unit_id", "category", "id"),  # a ward's ideas of a kind
         Index("ix_ideas_stage_category", "stage", "category", "id"),
         Index("ix_ideas_stage_risk_band", "stage", "risk_band", "id"),
-        Index("ix_ideas_stage_safety_hold_updated_at", "stage", "safety_hold", "updated_at", "id"),  # dashboard pilots
+        Index("ix_ideas_stage_updated_at", "stage", "updated_at", "id"),  # the dashboard's latest changed pilots
         # The few ideas on safety hold (the committee's home), found without reading the others.
         Index("ix_ideas_on_safety_hold", "stage", sqlite_where=text("safety_hold IS 1"),
               postgresql_where=text("safety_hold IS true")),
