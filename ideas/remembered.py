@@ -1,12 +1,13 @@
-"""Pages built once for each version of the data and shown again until it changes: the board and the dashboard.
+"""Pages built once for each version of the data and shown again until it changes: the board, the dashboard and
+the administrators' "what is stuck" card on their home page.
 
-The board is the page people leave open and reload, and the dashboard's figures read every idea; between two
-changes to the pipeline both come out the same. Every change to what they show (an idea's stage, title, unit,
-category, mentor or risk band, a unit's or a person's name, who may see what, a setting) writes an audit event
-in the same transaction, and the audit backstop records even a change no operation recorded. So the newest
-event (its sequence number and hash) is the data's version: a change makes a new key, and there is nothing to
-invalidate. What changes with time alone (an idea opening to every mentor once the paired mentor's wait is
-over; days at a stage) is caught by the minute in the key: at most a minute late.
+The board is the page people leave open and reload, the dashboard's figures read every idea and the stuck card's
+counts up to a thousand ideas a list; between two changes to the pipeline each comes out the same. Every change to
+what they show (an idea's stage, title, unit, category, mentor or risk band, a unit's or a person's name, who may
+see what, a setting) writes an audit event in the same transaction, and the audit backstop records even a change no
+operation recorded. So the newest event (its sequence number and hash) is the data's version: a change makes a new
+key, and there is nothing to invalidate. What changes with time alone (an idea opening to every mentor once the
+paired mentor's wait is over; days at a stage) is caught by the minute in the key: at most a minute late.
 
 Per process (each gunicorn worker keeps its own), the most recently used MAX_ENTRIES; keyed by whose view it is
 (the user, for the board: what they may see is theirs) and the query string as sent. Only what answered 200 is

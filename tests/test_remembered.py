@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 
+from ideas.accounts.models import Role
 from ideas.accounts.pairings import pair_mentee
 from ideas.clock import utcnow
 from ideas.database import db
@@ -94,3 +95,22 @@ def test_the_dashboard_is_built_once_for_everyone_until_the_data_changes(app, pe
         assert [sql for sql in changed if "FROM ideas" in sql]  # a change: built again
     figures = re.search(r'<div id="figures">(.*)</div>', first, re.S)
     assert figures and "Submitted" in figures.group(1)
+
+
+def test_what_is_stuck_is_built_once_for_every_administrator_until_the_data_changes(app, people, create_user):
+    idea = make_idea(people["submitter"], Stage.MENTOR_REVIEW, mentor=people["mentor"], title="Needs a mentor")
+    idea.mentor_id = None  # listed as without a mentor
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()
+    sign_in_fully(first, people["admin"])
+    sign_in_fully(second, create_user(Role.ADMIN, name="Second Admin"))
+    with time_machine.travel(utcnow(), tick=False):
+        fresh = statements_of(lambda: first.get("/"))
+        pages = []
+        again = statements_of(lambda: pages.append(second.get("/").get_data(as_text=True)))  # remembered
+        assert "Needs a mentor" in pages[0] and len(again) < len(fresh)
+        assert [sql for sql in fresh if "without_a_mentor" in sql] and not [s for s in again if "without_a_mentor" in s]
+        later = make_idea(people["co_author"], Stage.MENTOR_REVIEW, mentor=people["mentor"], title="Also needs one")
+        later.mentor_id = None
+        db.session.commit()
+        assert "Also needs one" in second.get("/").get_data(as_text=True)  # a change: built again
