@@ -1,5 +1,5 @@
 """home and dashboard indexes: a home page's open checks read from the checks (in due order) and an owner's target
-units, not from every idea at scale-up or adopted; the dashboard's pilots, on hold and latest changed first, by stage
+units, not from every idea at scale-up or adopted; the dashboard's latest changed pilots, by stage
 
 Revision ID: 0015
 Revises: 0014
@@ -18,8 +18,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table('ideas', schema=None) as batch_op:
-        batch_op.create_index('ix_ideas_stage_safety_hold_updated_at', ['stage', 'safety_hold', 'updated_at', 'id'],
-                              unique=False)
+        batch_op.create_index('ix_ideas_stage_updated_at', ['stage', 'updated_at', 'id'], unique=False)
     with op.batch_alter_table('target_units', schema=None) as batch_op:
         batch_op.create_index('ix_target_units_sustainment_owner_id', ['sustainment_owner_id'], unique=False)
     with op.batch_alter_table('sustainment_checks', schema=None) as batch_op:
@@ -33,4 +32,4 @@ def downgrade():
     with op.batch_alter_table('target_units', schema=None) as batch_op:
         batch_op.drop_index('ix_target_units_sustainment_owner_id')
     with op.batch_alter_table('ideas', schema=None) as batch_op:
-        batch_op.drop_index('ix_ideas_stage_safety_hold_updated_at')
+        batch_op.drop_index('ix_ideas_stage_updated_at')
