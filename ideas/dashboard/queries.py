@@ -1,4 +1,4 @@
-"""The dashboard's figures, each computed in SQL (GROUP BY, window functions) so the rows the page reads
+"""The dashboard's figures, each computed in SQL (GROUP BY, reads in index order) so the rows the page reads
 stay a handful however many ideas and audit events there are.
 
 Index use: counts per stage, median days and ideas over their limit read `ix_ideas_stage_stage_changed_at`, the
